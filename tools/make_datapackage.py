@@ -215,7 +215,7 @@ def resources():
             f("region", "string", "Probation region.", required=True),
             f("fieldwork_start", "string", "Start of fieldwork", partial_date=True),
             f("published", "string", "Publication date", partial_date=True),
-            f("framework", "string", "Framework.", required=True, enum=["2021", "2024"]),
+            f("framework", "string", "2024 = regional inspection under the 2024 framework; dipp = Dynamic Inspection of Public Protection (from October 2025; no overall rating).", required=True, enum=["2021", "2024", "dipp"]),
             f("overall_rating", "string", "Overall rating.", enum=RATINGS),
             f("ratings_by_standard", "string", "Standard ratings as stated (standard=rating; ...)."),
             url_field(), notes_field()],
@@ -243,6 +243,46 @@ def resources():
             f("people_supervised_bound", "string", "Whether people_supervised is exact or a bound stated in words ('more than', 'nearly').", enum=["exact", "lower", "upper", "approximate"]),
             url_field(), notes_field()],
             "primaryKey": ["inspection_id"], "missingValues": [""]},
+    }
+    yield {
+        "name": "regions", "path": "regions.csv", "title": "Probation regions and the number of PDUs in each",
+        "description": ("The twelve probation regions (eleven in England, one in Wales) and the number of PDUs a source states for each. "
+                        "No source reached states the national total, so the coverage statement counts what is known."),
+        "licenses": [OGL], "sources": [{"title": "HM Inspectorate of Probation and local authority papers", "path": "https://hmiprobation.justiceinspectorates.gov.uk/"}],
+        "schema": {"fields": [
+            f("region", "string", "Probation region.", required=True, unique=True),
+            f("pdus_stated", "integer", "Number of PDUs in the region as stated by the source (blank: not found).", unit="PDUs", minimum=1, maximum=30),
+            url_field(), notes_field()],
+            "primaryKey": ["region"], "missingValues": [""]},
+    }
+    yield {
+        "name": "caseload_quality_cases", "path": "caseload_quality_cases.csv", "optional": True,
+        "title": "Optional: case-level inspection data (practitioner caseload and whether the case was judged sufficient)",
+        "description": ("Not published: place a file here (for example from an inspection data annexe or a data request) and the caseloads "
+                        "chapter fits the segmented threshold model to it automatically. One row per inspected case."),
+        "licenses": [OGL], "sources": [{"title": "User supplied", "path": "caseload_quality_cases.csv"}],
+        "schema": {"fields": [
+            f("case_id", "string", "Case identifier.", required=True, unique=True),
+            f("practitioner_id", "string", "Practitioner identifier (for the cluster bootstrap)."),
+            f("caseload", "integer", "The practitioner's caseload when the case was inspected.", unit="cases", required=True, minimum=0, maximum=500),
+            f("sufficient", "integer", "1 if inspectors judged the case sufficient on the chosen key question, else 0.", required=True, minimum=0, maximum=1),
+            f("source", "string", "Where the row comes from.", required=True)],
+            "primaryKey": ["case_id"], "missingValues": [""]},
+    }
+    yield {
+        "name": "caseload_quality_bands", "path": "caseload_quality_bands.csv", "optional": True,
+        "title": "Optional: counts of cases judged sufficient by practitioner caseload band",
+        "description": ("Band-level figures such as those behind Research & Analysis Bulletin 2021/02 (not reachable in the sources available "
+                        "to this project). If present, the caseloads chapter fits the grouped segmented model to it."),
+        "licenses": [OGL], "sources": [{"title": "User supplied", "path": "caseload_quality_bands.csv"}],
+        "schema": {"fields": [
+            f("band_low", "integer", "Lowest caseload in the band.", unit="cases", required=True, minimum=0),
+            f("band_high", "integer", "Highest caseload in the band.", unit="cases", required=True, minimum=0),
+            f("n_cases", "integer", "Cases inspected in the band.", required=True, minimum=1),
+            f("n_sufficient", "integer", "Cases judged sufficient.", required=True, minimum=0),
+            f("quality_measure", "string", "Which judgement is counted.", required=True),
+            url_field()],
+            "primaryKey": ["band_low", "band_high", "quality_measure"], "missingValues": [""]},
     }
     bound_enum = ["exact", "approximate", "lower", "upper", "not_stated", "direction_only"]
     yield {
