@@ -256,6 +256,35 @@ def resources():
             "primaryKey": ["region"], "missingValues": [""]},
     }
     yield {
+        "name": "local_facts", "path": "local_facts.csv",
+        "title": "Local figures for two PDUs from the seed documents",
+        "description": ("Staffing and workload figures for Leicester, Leicestershire and Rutland PDU and Lewisham and Bromley PDU from "
+                        "local authority papers and the 2022 inspection report. Local, often unvalidated figures: they illustrate, they "
+                        "do not measure the national picture."),
+        "licenses": [OGL], "sources": [{"title": "Local authority committee papers; HM Inspectorate of Probation", "path": "https://hmiprobation.justiceinspectorates.gov.uk/"}],
+        "schema": {"fields": [
+            f("pdu_id", "string", "PDU identifier.", required=True),
+            f("date", "string", "Reference date", required=True, partial_date=True),
+            f("measure", "string", "What the figure is.", required=True, pattern=r"^[a-z0-9_]+$"),
+            f("value", "number", "The figure.", required=True),
+            f("unit", "string", "Unit.", required=True),
+            f("value_bound", "string", "exact, approximate, lower ('over 35') or upper.", required=True, enum=["exact", "approximate", "lower", "upper"]),
+            url_field(), notes_field()],
+            "primaryKey": ["pdu_id", "date", "measure"], "missingValues": [""],
+            "foreignKeys": [{"fields": ["pdu_id"], "reference": {"resource": "pdus", "fields": ["pdu_id"]}}]},
+    }
+    yield {
+        "name": "events", "path": "events.csv", "title": "Events, targets and policies used to annotate the charts",
+        "description": "Dated events (unification, early-release schemes) and government targets, each with its source.",
+        "licenses": [OGL, OPL], "sources": [{"title": "Mixed; see source_url per row", "path": "https://www.gov.uk/"}],
+        "schema": {"fields": [
+            f("date", "date", "Date of the event (or end of the period a target refers to).", required=True),
+            f("event", "string", "Short description.", required=True),
+            f("kind", "string", "structure, policy, target or recommendation.", required=True, enum=["structure", "policy", "target", "recommendation"]),
+            url_field(), notes_field()],
+            "primaryKey": ["date", "event"], "missingValues": [""]},
+    }
+    yield {
         "name": "caseload_quality_cases", "path": "caseload_quality_cases.csv", "optional": True,
         "title": "Optional: case-level inspection data (practitioner caseload and whether the case was judged sufficient)",
         "description": ("Not published: place a file here (for example from an inspection data annexe or a data request) and the caseloads "

@@ -70,6 +70,7 @@ def table_path(name: str, folder: str | os.PathLike | None = None) -> Path:
 
 def is_present(name: str, folder: str | os.PathLike | None = None) -> bool:
     """Whether an optional table's file exists."""
+    _trace(name)
     return table_path(name, folder).exists()
 
 
@@ -94,8 +95,20 @@ def to_frame(result: TableResult) -> pd.DataFrame:
     return frame
 
 
+TRACE_ENV = "PROBATION_EVIDENCE_TRACE"
+
+
+def _trace(name: str) -> None:
+    """Record that a table was read (used by tools/execute.py to check declared dependencies)."""
+    target = os.environ.get(TRACE_ENV)
+    if target:
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(name + "\n")
+
+
 def check_table(name: str, folder: str | os.PathLike | None = None) -> TableResult:
     """Validate one table; return its records and problems without raising."""
+    _trace(name)
     res = resource(name, folder)
     path = data_dir(folder) / res["path"]
     return validate_table(path, res, label=f"data/{res['path']}")

@@ -1,0 +1,44 @@
+# probation-evidence: two commands do everything.
+#   make book   set up (venv, pinned packages, TeX if missing), execute what changed, build HTML + PDF
+#   make test   unit tests, notebook tests (nbval), strict book build, PDF and browser checks
+# Each target calls one thing; the logic lives in tools/ and the package.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/*.bib book/_static/*) \
+                $(wildcard notebooks/*.ipynb) $(wildcard data/*) $(wildcard src/probation_evidence/*.py) \
+                $(wildcard tools/*.py) CHANGELOG.md
+PUBLISHED := _build/.published
+
+.PHONY: book test check-data bench clean setup tex chromium
+
+book: $(PUBLISHED)
+
+$(PUBLISHED): $(STAMP) $(BOOK_SOURCES)
+	@bash tools/ensure-tex.sh
+	$(BIN)/python tools/build.py
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@bash tools/ensure-venv.sh "$(PYTHON)" "$(VENV)"
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
+	$(BIN)/pip install --disable-pip-version-check -q --no-deps -e .
+	@touch $@
+
+check-data: $(STAMP)
+	$(BIN)/probation-evidence check-data
+
+test: $(STAMP)
+	@bash tools/ensure-tex.sh
+	@bash tools/ensure-chromium.sh
+	$(BIN)/python tools/run_tests.py
+
+bench: $(STAMP)
+	@bash tools/ensure-tex.sh
+	$(BIN)/python tools/bench.py
+
+clean:
+	rm -rf _build

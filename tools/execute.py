@@ -1,0 +1,136 @@
+"""Execute the book's notebooks when their code or the data they read has changed.
+
+Jupyter Book's own execution cache keys on code only, so a new data release would be
+silently ignored. Here each notebook declares the tables it reads in its metadata
+(``metadata.probation_evidence.tables``); its *execution key* is a hash of
+
+- its code cells,
+- the package source (``src/probation_evidence/*.py``),
+- the bytes of every data file it reads, and the data descriptor.
+
+A notebook whose stored key matches is left alone (its committed outputs are current);
+otherwise it is executed in place with nbclient and the new key is stored. While a
+notebook runs, the package records every table it loads; reading an undeclared table is
+an error, so the declared dependencies cannot drift from the truth.
+
+Usage: python tools/execute.py [--force] [--check] [--notebooks DIR] [notebook ...]
+  --check   report which notebooks are stale and exit 1 if any (executes nothing)
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "src" / "probation_evidence"
+META = "probation_evidence"
+TRACE_ENV = "PROBATION_EVIDENCE_TRACE"
+
+
+def data_folder() -> Path:
+    env = os.environ.get("PROBATION_EVIDENCE_DATA")
+    return Path(env).resolve() if env else ROOT / "data"
+
+
+def declared_tables(nb) -> list[str]:
+    tables = nb.metadata.get(META, {}).get("tables")
+    if not isinstance(tables, list) or not tables:
+        raise SystemExit(f"{nb.metadata.get('_path', 'notebook')}: metadata.{META}.tables must list the tables it reads")
+    return sorted(tables)
+
+
+def table_files(tables: list[str]) -> dict[str, Path]:
+    package = json.loads((data_folder() / "datapackage.json").read_text(encoding="utf-8"))
+    paths = {r["name"]: data_folder() / r["path"] for r in package["resources"]}
+    unknown = [t for t in tables if t not in paths]
+    if unknown:
+        raise SystemExit(f"unknown table(s) declared: {', '.join(unknown)}")
+    return {t: paths[t] for t in tables}
+
+
+def execution_key(nb) -> str:
+    digest = hashlib.sha256()
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            digest.update(b"code\0" + cell.source.encode("utf-8"))
+    for path in sorted(PACKAGE.glob("*.py")):
+        digest.update(b"pkg\0" + path.name.encode() + b"\0" + path.read_bytes())
+    digest.update(b"descriptor\0" + (data_folder() / "datapackage.json").read_bytes())
+    for name, path in table_files(declared_tables(nb)).items():
+        content = path.read_bytes() if path.exists() else b"<absent>"
+        digest.update(b"table\0" + name.encode() + b"\0" + content)
+    return digest.hexdigest()
+
+
+def is_current(nb) -> bool:
+    stored = nb.metadata.get(META, {}).get("execution_key")
+    executed = all(c.get("execution_count") for c in nb.cells if c.cell_type == "code" and c.source.strip())
+    return executed and stored == execution_key(nb)
+
+
+def execute(path: Path, timeout: int = 900) -> float:
+    """Execute one notebook in place (atomically); return seconds taken."""
+    nb = nbformat.read(path, as_version=4)
+    with tempfile.NamedTemporaryFile("r", suffix=".trace", delete=False) as trace:
+        trace_path = Path(trace.name)
+    env_before = os.environ.get(TRACE_ENV)
+    os.environ[TRACE_ENV] = str(trace_path)
+    start = time.perf_counter()
+    try:
+        client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                                resources={"metadata": {"path": str(path.parent)}})
+        client.execute()
+    finally:
+        if env_before is None:
+            os.environ.pop(TRACE_ENV, None)
+        else:
+            os.environ[TRACE_ENV] = env_before
+    elapsed = time.perf_counter() - start
+    loaded = sorted(set(trace_path.read_text(encoding="utf-8").split())) if trace_path.exists() else []
+    trace_path.unlink(missing_ok=True)
+    undeclared = [t for t in loaded if t not in declared_tables(nb)]
+    if undeclared:
+        raise SystemExit(f"{path.name} reads table(s) not declared in metadata.{META}.tables: {', '.join(undeclared)}")
+    nb.metadata.setdefault(META, {})["execution_key"] = execution_key(nb)
+    tmp = path.with_suffix(".ipynb.tmp")
+    nbformat.write(nb, tmp)
+    os.replace(tmp, path)
+    return elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", help="notebooks to consider (default: notebooks/*.ipynb)")
+    parser.add_argument("--force", action="store_true", help="execute even if the key matches")
+    parser.add_argument("--check", action="store_true", help="only report stale notebooks (exit 1 if any)")
+    args = parser.parse_args(argv)
+    paths = [Path(p) for p in args.notebooks] or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    stale = []
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        if args.force or not is_current(nb):
+            stale.append(path)
+    if args.check:
+        for path in stale:
+            print(f"stale: {path.name}")
+        return 1 if stale else 0
+    for path in paths:
+        if path in stale:
+            seconds = execute(path)
+            print(f"executed {path.name} ({seconds:.1f} s)")
+        else:
+            print(f"up to date {path.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
