@@ -165,6 +165,15 @@ def test_binomial_model_separated_returns_note_not_crash():
     json.dumps(res.as_dict(), default=str)
 
 
+def test_binomial_model_quasi_separation_is_detected():
+    # NPS 7 of 7 Good, CRC 1 of 21: one empty cell, so the MLE odds ratio is
+    # infinite although no single rule predicts every outcome.
+    res = binomial_rating_model(_provider_frame(7, 1), "good", "provider_type", reference="CRC")
+    assert res.separation and not res.reliable
+    assert res.fallback_test.startswith("Fisher exact")
+    assert math.isinf(res.fallback_estimate) and res.fallback_ci_low > 1
+
+
 def test_binomial_model_numeric_separation_and_small_n():
     df = pd.DataFrame({"vacancy_pct": [5, 10, 12, 15, 20, 25, 30, 35], "good": [1, 1, 1, 1, 0, 0, 0, 0]})
     res = binomial_rating_model(df, "good", "vacancy_pct", per=10)

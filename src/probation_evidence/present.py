@@ -58,6 +58,16 @@ def _require_number(x: Any) -> None:
         raise ValueError("a number to be shown in the text is missing (NaN/None): check the data")
 
 
+class _Text:
+    """A glued value whose plain-text representation is the text itself (a str would show its quotes)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
 def glue_text(name: str, value: Any) -> str:
     """Glue a value as text for ``{glue:}`` roles; refuse empty values so no sentence loses its number."""
     from myst_nb import glue
@@ -65,7 +75,7 @@ def glue_text(name: str, value: Any) -> str:
     text = str(value)
     if not text.strip() or text.lower() in {"nan", "none", "<na>"}:
         raise ValueError(f"glue {name!r}: value is empty ({value!r})")
-    glue(name, text, display=False)
+    glue(name, _Text(text), display=False)
     return text
 
 
