@@ -106,14 +106,40 @@ def test_cluster_bootstrap_resamples_practitioners():
     assert "practitioners" in boot.summary_text()
 
 
+@pytest.mark.parametrize("by_cluster", [False, True])
+def test_bootstrap_replicates_equal_refits_on_resampled_data(by_cluster):
+    # Reference implementation: rebuild each resample explicitly (same seeded
+    # draws: one rng.integers(0, n_units, n_units) per replicate) and refit it
+    # with the statsmodels profile search on the same grid.
+    df = simulate_caseload_quality(120, 5, 50, 0.0, -0.1, 1.0, seed=21, practitioner_sd=0.3)
+    grid = np.arange(30.0, 71.0)
+    cluster = df["practitioner_id"] if by_cluster else None
+    boot = bootstrap_breakpoint(
+        df["caseload"], df["sufficient"], n_boot=5, seed=8, cluster=cluster, breakpoints=grid
+    )
+    rng = np.random.default_rng(8)
+    for b in range(5):
+        if by_cluster:
+            ids = rng.integers(0, 120, size=120) + 1  # ids 1..120 in order of appearance
+            sample = pd.concat([df[df["practitioner_id"] == i] for i in ids])
+        else:
+            sample = df.iloc[rng.integers(0, len(df), size=len(df))]
+        ref = fit_segmented_logistic(sample["caseload"], sample["sufficient"], breakpoints=grid)
+        assert boot.estimates[b] == ref.breakpoint
+
+
 def test_cluster_robust_standard_errors_are_used(kink50):
     plain = fit_segmented_logistic(kink50["caseload"], kink50["sufficient"], breakpoints=[50])
     robust = fit_segmented_logistic(
-        kink50["caseload"], kink50["sufficient"], breakpoints=[50], cluster=kink50["practitioner_id"]
+        kink50["caseload"],
+        kink50["sufficient"],
+        breakpoints=[50],
+        cluster=kink50["practitioner_id"],
     )
     assert robust.cov_type == "cluster"
     assert robust.coef("slope_change") == pytest.approx(plain.coef("slope_change"))
-    assert robust.coef("slope_change", "std_err") != pytest.approx(plain.coef("slope_change", "std_err"))
+    se_robust = robust.coef("slope_change", "std_err")
+    assert se_robust != pytest.approx(plain.coef("slope_change", "std_err"))
 
 
 def test_no_change_prespecified_breakpoint_ci_includes_zero():
@@ -283,7 +309,12 @@ def _good_case_df() -> pd.DataFrame:
 
 def _good_band_df() -> pd.DataFrame:
     return pd.DataFrame(
-        {"band_low": [0, 21, 31], "band_high": [20, 30, 40], "n_sufficient": [5, 6, 7], "n_cases": [10, 10, 10]}
+        {
+            "band_low": [0, 21, 31],
+            "band_high": [20, 30, 40],
+            "n_sufficient": [5, 6, 7],
+            "n_cases": [10, 10, 10],
+        }
     )
 
 

@@ -47,12 +47,7 @@ from scipy import stats
 from scipy.stats.contingency import odds_ratio as _scipy_odds_ratio
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
-from statsmodels.tools.sm_exceptions import (
-    ConvergenceWarning,
-    HessianInversionWarning,
-    PerfectSeparationError,
-    PerfectSeparationWarning,
-)
+from statsmodels.tools.sm_exceptions import PerfectSeparationError
 
 __all__ = [
     "RATING_LEVELS",
@@ -82,8 +77,11 @@ DEFAULT_SEED = 20210201
 
 
 def _fmt(value: float | None, digits: int = 3) -> str:
-    if value is None or not np.isfinite(value):
-        return "n/a" if value is None or np.isnan(value) else ("infinity" if value > 0 else "-infinity")
+    """Format a number for prose (integers plainly, otherwise 3 significant figures)."""
+    if value is None or np.isnan(value):
+        return "n/a"
+    if np.isinf(value):
+        return "infinity" if value > 0 else "minus infinity"
     if float(value).is_integer() and abs(value) < 1e6:
         return f"{int(value):,}"
     if abs(value) >= 1000:
@@ -143,7 +141,9 @@ def _numeric(df: pd.DataFrame, column: str) -> pd.Series:
 
 def _first_bad(mask: pd.Series, values: pd.Series, column: str, rule: str) -> ValueError:
     row = mask.idxmax()
-    return ValueError(f"column '{column}', row {row!r}: value {values.loc[row]!r} breaks rule: {rule}")
+    return ValueError(
+        f"column '{column}', row {row!r}: value {values.loc[row]!r} breaks rule: {rule}"
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -292,7 +292,9 @@ def _parse_2x2(
             labels = ("group A", "group B")
         arr = np.asarray(table, dtype=float)
     if arr.shape != (2, 2):
-        raise ValueError(f"table must be 2x2 (rows = groups, columns = good, not good); got {arr.shape}")
+        raise ValueError(
+            f"table must be 2x2 (rows = groups, columns = good, not good); got {arr.shape}"
+        )
     if np.any(~np.isfinite(arr)) or np.any(arr < 0) or np.any(arr % 1 != 0):
         raise ValueError("table cells must be non-negative whole numbers")
     if np.any(arr.sum(axis=1) == 0):
@@ -331,8 +333,10 @@ def fisher_good_vs_not(
     _, p_value = stats.fisher_exact(arr, alternative="two-sided")
     cond = _scipy_odds_ratio(arr, kind="conditional")
     ci = cond.confidence_interval(confidence_level=0.95)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        sample_or = float(np.divide(a * d, b * c)) if b * c > 0 else (np.inf if a * d > 0 else np.nan)
+    if b * c > 0:
+        sample_or = (a * d) / (b * c)
+    else:
+        sample_or = np.inf if a * d > 0 else np.nan
     n1, n2 = a + b, c + d
     diff_low, diff_high = confint_proportions_2indep(
         a, n1, c, n2, method="newcomb", compare="diff", alpha=0.05
@@ -441,7 +445,8 @@ class BinomialModelResult:
             if self.fallback_estimate is not None:
                 est = f"estimate {_fmt(self.fallback_estimate)}"
                 if self.fallback_ci_low is not None:
-                    est += f" (95% CI {_fmt(self.fallback_ci_low)} to {_fmt(self.fallback_ci_high)})"
+                    low, high = _fmt(self.fallback_ci_low), _fmt(self.fallback_ci_high)
+                    est += f" (95% CI {low} to {high})"
                 est += ", "
             text += f" {self.fallback_test}: {est}{_fmt_p(self.fallback_p_value)}."
         return text
@@ -524,8 +529,9 @@ def _fallback_test(x: np.ndarray, y: np.ndarray, kind: str, seed: int) -> dict[s
     }
 
 
-def _permutation_diff_in_means(x: np.ndarray, y: np.ndarray, seed: int,
-                               n_resamples: int = 9999) -> tuple[float, float, bool]:
+def _permutation_diff_in_means(
+    x: np.ndarray, y: np.ndarray, seed: int, n_resamples: int = 9999
+) -> tuple[float, float, bool]:
     """Two-sided permutation test of mean(x | y=1) - mean(x | y=0).
 
     Enumerates every relabelling when there are at most ``n_resamples`` of them (so it
@@ -546,7 +552,9 @@ def _permutation_diff_in_means(x: np.ndarray, y: np.ndarray, seed: int,
         sums = np.array([np.sum(x[list(c)]) for c in combinations(range(n), n1)], dtype=float)
     else:
         rng = np.random.default_rng(seed)
-        sums = np.array([np.sum(x[rng.permutation(n)[:n1]]) for _ in range(n_resamples)], dtype=float)
+        sums = np.array(
+            [np.sum(x[rng.permutation(n)[:n1]]) for _ in range(n_resamples)], dtype=float
+        )
     diffs = sums / n1 - (total - sums) / (n - n1)
     extreme = np.sum(np.abs(diffs) >= abs(observed) - 1e-12)
     p_value = extreme / len(diffs) if exact else (extreme + 1) / (len(diffs) + 1)
@@ -558,6 +566,16 @@ def _quiet(fit_callable):
         warnings.simplefilter("always")
         result = fit_callable()
     return result, {w.category.__name__ for w in caught}
+
+
+_COEF_COLUMNS = (
+    "estimate", "std_err", "ci_low", "ci_high", "p_value", "odds_ratio", "or_ci_low", "or_ci_high"
+)
+
+
+def _empty_coef_table(names: Sequence[str]) -> pd.DataFrame:
+    """Coefficient table of NaNs, used when a model is not estimable."""
+    return pd.DataFrame({"term": list(names), **{c: np.nan for c in _COEF_COLUMNS}})
 
 
 def _coef_table(res, names: Sequence[str]) -> pd.DataFrame:
@@ -629,14 +647,7 @@ def binomial_rating_model(
 
     separation = _separated(x, y, kind)
     small_n = n < 10
-    nan_table = pd.DataFrame(
-        {
-            "term": ["intercept", predictor],
-            **{c: [np.nan, np.nan] for c in ("estimate", "std_err", "ci_low", "ci_high", "p_value")},
-            **{c: [np.nan, np.nan] for c in ("odds_ratio", "or_ci_low", "or_ci_high")},
-        }
-    )
-    coefficients, converged = nan_table, False
+    coefficients, converged = _empty_coef_table(["intercept", predictor]), False
     if not separation:
         model = sm.GLM(y, sm.add_constant(x, has_constant="add"), family=sm.families.Binomial())
         try:
@@ -765,7 +776,9 @@ def _parse_ratings(df: pd.DataFrame, column: str) -> pd.Series:
     """Map rating labels (case/spacing-insensitive) onto the ordered scale."""
     lookup = {" ".join(level.lower().split()): level for level in RATING_LEVELS}
     raw = df[column]
-    mapped = raw.map(lambda v: lookup.get(" ".join(str(v).lower().split())) if pd.notna(v) else None)
+    mapped = raw.map(
+        lambda v: lookup.get(" ".join(str(v).lower().split())) if pd.notna(v) else None
+    )
     bad = raw.notna() & mapped.isna()
     if bad.any():
         raise _first_bad(bad, raw, column, f"rating must be one of {RATING_LEVELS}")
@@ -829,7 +842,8 @@ def ordinal_rating_model(
     levels = tuple(str(c) for c in y.cat.categories)
     if len(levels) < 2:
         raise ValueError(
-            f"column '{rating_col}': at least two different ratings are needed, found {list(levels)}"
+            f"column '{rating_col}': at least two different ratings are needed, "
+            f"found {list(levels)}"
         )
     constant = [c for c in X.columns if X[c].nunique() < 2]
     if constant:
@@ -862,10 +876,7 @@ def ordinal_rating_model(
             notes.append("the Hessian could not be inverted")
     except (np.linalg.LinAlgError, ValueError) as exc:  # pragma: no cover - defensive
         converged = False
-        table = pd.DataFrame(
-            {"term": names, **{c: np.nan for c in ("estimate", "std_err", "ci_low", "ci_high",
-                                                  "p_value", "odds_ratio", "or_ci_low", "or_ci_high")}}
-        )
+        table = _empty_coef_table(names)
         thresholds = {}
         notes.append(f"the model could not be fitted ({exc})")
     if not converged:
@@ -1040,8 +1051,9 @@ def kq_binomial_model(
     for column, values in ((pct_col, pct), (n_col, n), (predictor, x)):
         if values.isna().any():
             raise _first_bad(values.isna(), df[column], column, "value must not be missing")
-    if ((pct < 0) | (pct > 100)).any():
-        raise _first_bad((pct < 0) | (pct > 100), pct, pct_col, "percentage must be between 0 and 100")
+    out_of_range = (pct < 0) | (pct > 100)
+    if out_of_range.any():
+        raise _first_bad(out_of_range, pct, pct_col, "percentage must be between 0 and 100")
     if (n <= 0).any():
         raise _first_bad(n <= 0, n, n_col, "number of cases must be > 0")
     if (n % 1 != 0).any():

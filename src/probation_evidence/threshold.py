@@ -101,10 +101,10 @@ class SegmentedFit:
     chosen breakpoint* (see module docstring).
     """
 
-    method: str
-    n: int
+    method: str  # "case-level logistic" or "grouped binomial"
+    n: int  # cases
     n_sufficient: float
-    n_groups: int
+    n_groups: int  # bands (grouped) or distinct caseload values (case-level)
     breakpoint: float
     breakpoint_ci_low: float
     breakpoint_ci_high: float
@@ -450,7 +450,8 @@ def _logit_at(x: np.ndarray, y: np.ndarray, c: float | None, fit_kwargs: dict | 
 
 def _grouped_glm_at(x: np.ndarray, k: np.ndarray, m: np.ndarray, c: float | None):
     cols = [np.ones_like(x), x] if c is None else [np.ones_like(x), x, _hinge(x, c)]
-    model = sm.GLM(np.column_stack([k, m - k]), np.column_stack(cols), family=sm.families.Binomial())
+    endog = np.column_stack([k, m - k])
+    model = sm.GLM(endog, np.column_stack(cols), family=sm.families.Binomial())
     return _quiet_fit(lambda: model.fit())
 
 
@@ -482,7 +483,9 @@ def _coefficient_table(res) -> pd.DataFrame:
     )
 
 
-def _common_warnings(grid: np.ndarray, ll: np.ndarray, best: float, inside: np.ndarray) -> list[str]:
+def _common_warnings(
+    grid: np.ndarray, ll: np.ndarray, best: float, inside: np.ndarray
+) -> list[str]:
     notes: list[str] = []
     finite = ll[np.isfinite(ll)]
     if finite.size < ll.size:
@@ -652,6 +655,11 @@ def bootstrap_breakpoint(
     Speed: cases are collapsed to distinct caseload values and all grid
     values are fitted together by a vectorised Newton solver, so 200
     replicates on a few thousand cases take about a second.
+
+    Reproducibility: replicate ``b`` draws ``rng.integers(0, n_units,
+    n_units)`` (cases or clusters, clusters numbered in order of first
+    appearance) from ``numpy.random.default_rng(seed)``; ``estimates[b]`` is
+    NaN for a replicate that could not be fitted (e.g. all outcomes equal).
 
     What it can and cannot show: the spread of the estimated bend location
     under resampling.  The breakpoint estimator is not smooth, so percentile
@@ -947,7 +955,9 @@ def simulate_caseload_quality(
 # ---------------------------------------------------------------------------
 
 
-def _rule_error(df: pd.DataFrame, mask: np.ndarray | pd.Series, column: str, rule: str) -> ValueError:
+def _rule_error(
+    df: pd.DataFrame, mask: np.ndarray | pd.Series, column: str, rule: str
+) -> ValueError:
     """ValueError naming the first offending row, the column, its value and the rule."""
     mask = np.asarray(mask, dtype=bool)
     positions = np.flatnonzero(mask)
@@ -1046,7 +1056,10 @@ def check_band_level(df: pd.DataFrame) -> pd.DataFrame:
     overlap[order[1:]] = lo_sorted[1:] < hi_sorted[:-1]
     if overlap.any():
         raise _rule_error(
-            df, overlap, "band_low", "bands must not overlap (band_low below the previous band_high)"
+            df,
+            overlap,
+            "band_low",
+            "bands must not overlap (band_low below the previous band_high)",
         )
     out = pd.DataFrame({c: cols[c].to_numpy() for c in BAND_LEVEL_COLUMNS}, index=df.index)
     out["band_mid"] = (out["band_low"] + out["band_high"]) / 2.0

@@ -113,6 +113,20 @@ def year_on_year(df: pd.DataFrame, measure: str, date=None) -> Change | None:
     return change(df, measure, date, date - pd.DateOffset(years=1) + pd.offsets.MonthEnd(0))
 
 
+def latest_year_on_year(df: pd.DataFrame, measure: str) -> Change | None:
+    """The most recent year-on-year change that the series can compute for ``measure``.
+
+    Quarters are tried from the latest backwards, so a gap a year before the newest
+    figure (a quarter not found in any release) falls back to the latest computable one.
+    """
+    dates = sorted(df.loc[df["measure"] == measure, "date"].unique(), reverse=True)
+    for date in dates:
+        ch = year_on_year(df, measure, date)
+        if ch is not None:
+            return ch
+    return None
+
+
 def quarter_on_quarter(df: pd.DataFrame, measure: str, date=None) -> Change | None:
     """Change on the previous quarter (latest vintage)."""
     date = pd.Timestamp(date) if date is not None else latest_date(df, measure)
@@ -177,8 +191,8 @@ def revisions(df: pd.DataFrame) -> pd.DataFrame:
     """
     first = first_published(df).set_index(["date", "measure"])
     last = latest(df).set_index(["date", "measure"])
-    joined = first[["value", "vintage", "definition"]].join(
-        last[["value", "vintage", "definition"]], lsuffix="_first", rsuffix="_latest")
+    cols = ["value", "vintage", "definition"]
+    joined = first[cols].merge(last[cols], left_index=True, right_index=True, suffixes=("_first", "_latest"))
     out = joined[joined["value_first"] != joined["value_latest"]].copy()
     out["revision"] = out["value_latest"] - out["value_first"]
     return out.reset_index()
