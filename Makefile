@@ -31,10 +31,13 @@ $(STAMP): requirements.txt pyproject.toml
 check-data: $(STAMP)
 	$(BIN)/probation-evidence check-data
 
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
 test: $(STAMP)
 	@bash tools/ensure-tex.sh
 	@bash tools/ensure-chromium.sh
-	$(BIN)/python tools/run_tests.py
+	$(BIN)/probation-evidence check-data
+	$(BIN)/python -m pytest tests notebooks $(NBVAL) -p no:cacheprovider
 
 bench: $(STAMP)
 	@bash tools/ensure-tex.sh

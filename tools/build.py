@@ -70,7 +70,10 @@ def validate_data() -> None:
 def generate_pages() -> None:
     from probation_evidence import pages
 
-    changed = pages.write_all(ROOT / "book" / "_generated")
+    try:
+        changed = pages.write_all(ROOT / "book" / "_generated")
+    except Exception as exc:  # noqa: BLE001
+        raise BuildFailed(f"generating the landing and data pages failed: {type(exc).__name__}: {exc}") from exc
     print(f"[build]   generated pages: {', '.join(changed) if changed else 'unchanged'}")
 
 
@@ -109,6 +112,25 @@ def check_html(html_dir: Path) -> None:
             raise BuildFailed(f"{page.relative_to(html_dir)}: built page contains {m.group(0)!r} (empty glue or object repr)")
 
 
+def snapshot_sources() -> dict[Path, bytes]:
+    """Files the build itself rewrites (generated pages, executed notebooks, chart data)."""
+    files = list((ROOT / "book" / "_generated").glob("*.md")) + list((ROOT / "notebooks").glob("*.ipynb"))
+    files += list((ROOT / "notebooks" / "chart-data").glob("*.csv"))
+    return {path: path.read_bytes() for path in files}
+
+
+def restore_sources(saved: dict[Path, bytes]) -> None:
+    """Put back the generated pages, notebooks and chart data as they were before a failed build."""
+    for folder, pattern in ((ROOT / "book" / "_generated", "*.md"), (ROOT / "notebooks", "*.ipynb"),
+                            (ROOT / "notebooks" / "chart-data", "*.csv")):
+        for path in folder.glob(pattern):
+            if path not in saved:
+                path.unlink()
+    for path, content in saved.items():
+        if not path.exists() or path.read_bytes() != content:
+            path.write_bytes(content)
+
+
 def publish(pdf: Path | None) -> None:
     """Replace the published HTML and PDF by renames (the old copies are removed afterwards)."""
     html_src = WORK / "_build" / "html"
@@ -138,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     BUILD.mkdir(exist_ok=True)
     start = time.perf_counter()
+    saved = snapshot_sources()
     try:
         step("validating data"); validate_data()
         step("generating pages"); generate_pages()
@@ -151,9 +174,14 @@ def main(argv: list[str] | None = None) -> int:
             if problems:
                 raise BuildFailed(f"PDF check failed: {problems[0]}", "\n".join(problems))
         step("publishing"); publish(pdf)
-    except BuildFailed as exc:
+    except Exception as exc:  # noqa: BLE001 - every failure is reported the same way
+        restore_sources(saved)
+        if not isinstance(exc, BuildFailed):
+            import traceback
+            exc = BuildFailed(f"{type(exc).__name__}: {exc}", traceback.format_exc())
         print(f"BUILD FAILED: {exc.cause}", file=sys.stderr)
-        print("The previously published book in _build/html and _build/pdf is unchanged.", file=sys.stderr)
+        print("The previously published book in _build/html and _build/pdf is unchanged; "
+              "notebooks and generated pages were restored.", file=sys.stderr)
         if exc.detail:
             print("---- details ----", file=sys.stderr)
             print(exc.detail, file=sys.stderr)

@@ -1,0 +1,99 @@
+"""The book as readers get it: a strict build of the website and PDF, the PDF's text, the
+website in headless Chromium, and a failed build that leaves the published book untouched.
+
+These tests build into the repository's ``_build`` (as ``make book`` does)."""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD = ROOT / "_build"
+PDF = BUILD / "pdf" / "probation-evidence.pdf"
+sys.path.insert(0, str(ROOT / "tools"))
+
+pytestmark = pytest.mark.book
+
+
+def build(env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "tools" / "build.py")], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def built_book():
+    result = build()
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-6000:]
+    assert (BUILD / "html" / "index.html").exists() and PDF.exists()
+    return BUILD / "html"
+
+
+def digest_tree(folder: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            h.update(path.relative_to(folder).as_posix().encode() + path.read_bytes())
+    return h.hexdigest()
+
+
+def test_pdf_has_every_chapter_caption_and_no_reprs(built_book):
+    from check_pdf import check_pdf, pdf_text, squash
+
+    assert check_pdf(PDF) == []
+    text = squash(pdf_text(PDF))
+    for heading in ("caseloads and the quality of probation work", "staffing trends", "inspection outcomes",
+                    "every pdu inspection in the dataset", "key findings"):
+        assert heading in text
+
+
+def test_html_has_no_empty_glue(built_book):
+    from build import check_html
+
+    check_html(built_book)  # raises on an empty glued value or an object repr
+    page = (built_book / "notebooks" / "02_staffing_trends.html").read_text(encoding="utf-8")
+    assert "30 June 2025" in page and "5,519" in page
+
+
+def test_website_in_headless_chromium(built_book):
+    from check_site import check_site
+
+    problems, n_pages = check_site(built_book, BUILD / "screenshots")
+    assert n_pages >= 10
+    assert problems == []
+    shots = {p.name for p in (BUILD / "screenshots").glob("*.png")}
+    assert {"book_intro.png", "notebooks_01_caseloads_and_quality.png", "notebooks_03_inspection_outcomes.png"} <= shots
+
+
+def test_bad_data_leaves_published_book_intact(built_book, tmp_path):
+    before_html, before_pdf = digest_tree(built_book), PDF.read_bytes()
+    bad = tmp_path / "data"
+    shutil.copytree(ROOT / "data", bad)
+    csv = bad / "pdu_inspections.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace(",Inadequate,", ",Terrible,", 1), encoding="utf-8")
+    env = dict(os.environ, PROBATION_EVIDENCE_DATA=str(bad))
+    result = build(env)
+    assert result.returncode == 1
+    first = result.stderr.splitlines()[0]
+    assert first.startswith("BUILD FAILED: invalid data:") and "overall_rating" in first and "Terrible" in first
+    assert digest_tree(built_book) == before_html and PDF.read_bytes() == before_pdf
+
+
+def test_notebook_error_leaves_book_and_notebooks_intact(built_book, tmp_path):
+    before_html = digest_tree(built_book)
+    notebooks_before = {p.name: p.read_bytes() for p in (ROOT / "notebooks").glob("*.ipynb")}
+    empty = tmp_path / "data"
+    shutil.copytree(ROOT / "data", empty)
+    local = empty / "local_facts.csv"
+    local.write_text(local.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")  # valid, but no rows
+    env = dict(os.environ, PROBATION_EVIDENCE_DATA=str(empty))
+    result = build(env)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0].startswith("BUILD FAILED: notebook execution failed")
+    assert digest_tree(built_book) == before_html
+    assert {p.name: p.read_bytes() for p in (ROOT / "notebooks").glob("*.ipynb")} == notebooks_before
