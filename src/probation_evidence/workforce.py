@@ -90,12 +90,18 @@ def value_as_of(df: pd.DataFrame, measure: str, date: pd.Timestamp, vintage: str
     row that old, the oldest later row. Without a vintage, the latest value.
     """
     rows = _sorted(df[(df["measure"] == measure) & (df["date"] == pd.Timestamp(date))])
-    if rows.empty:
+    return _pick(rows, vintage)
+
+
+def _pick(rows: pd.DataFrame | None, vintage: str | None) -> float | None:
+    """From one date's rows sorted by vintage: the newest not later than ``vintage``
+    (the oldest if all are later; the newest when no vintage is given)."""
+    if rows is None or rows.empty:
         return None
     if vintage is None:
         return float(rows["value"].iloc[-1])
     known = rows[rows["vintage"] <= vintage]
-    return float((known if not known.empty else rows)["value"].iloc[-1 if not known.empty else 0])
+    return float(known["value"].iloc[-1]) if not known.empty else float(rows["value"].iloc[0])
 
 
 def change(df: pd.DataFrame, measure: str, date, comparison_date, vintage: str | None = None) -> Change | None:
@@ -139,8 +145,14 @@ def check_stated_changes(df: pd.DataFrame, stated: pd.DataFrame) -> pd.DataFrame
     For each statement, both values are taken as the bulletin knew them (its vintage).
     Returns one row per statement with ``status``: ``match``, ``mismatch``, or
     ``not_checkable`` (a date or value is missing from the series, the comparison date was
-    cut off, or the direction was not stated; those are compared on size only).
+    cut off, or the measure is not in the quarterly table). Where a bulletin gives the size
+    of a change but not its direction, sizes are compared.
     """
+    groups = {key: grp for key, grp in _sorted(df).groupby(["measure", "date"], sort=False)}
+
+    def as_of(measure, date, vintage):
+        return _pick(groups.get((measure, pd.Timestamp(date))), vintage)
+
     records = []
     measures = set(df["measure"])
     for row in stated.itertuples(index=False):
@@ -154,10 +166,12 @@ def check_stated_changes(df: pd.DataFrame, stated: pd.DataFrame) -> pd.DataFrame
             rec["reason"] = "comparison date not stated in the stored copy"
         else:
             vintage = row.bulletin_date.strftime("%Y-%m-%d")
-            ch = change(df, row.measure, row.bulletin_date, row.comparison_date, vintage)
-            if ch is None:
+            now = as_of(row.measure, row.bulletin_date, vintage)
+            before = as_of(row.measure, row.comparison_date, vintage)
+            if now is None or before is None:
                 rec["reason"] = "a date is missing from the series"
             else:
+                ch = Change(row.measure, row.bulletin_date, row.comparison_date, now, before)
                 rec.update(_compare(ch, row))
         records.append(rec)
     return pd.DataFrame.from_records(records)
