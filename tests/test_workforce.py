@@ -51,9 +51,9 @@ def test_band_series_excludes_incomparable_definitions(wq):
     assert not wq[(wq["date"] < "2008-01-01")]["definition"].ne("pre2008_grade_groups").any()
 
 
-def test_pipeline_projection_rejects_bad_shares():
+def test_pipeline_scenarios():
     with pytest.raises(ValueError):
-        wf.pipeline_projection(5000, 5500, share_trainees=1.5, qualify_rate=0.8, po_leaving_rate_pct=6)
-    out = wf.pipeline_projection(5000, 5500, share_trainees=0.5, qualify_rate=0.8, po_leaving_rate_pct=6, years=2)
-    assert list(out["years_ahead"]) == [0, 1, 2]
-    assert out["po_fte"].iloc[1] == pytest.approx(5500 * 0.94 + 5000 * 0.5 * 0.8 / 2)
+        wf.pipeline_scenarios(5500, 543, [1.5], 6.3)
+    out = wf.pipeline_scenarios(5500, 500, [0.6, 1.0], 6.0)
+    assert out["qualifiers"].tolist() == [300, 500]
+    assert out["po_next_year"].tolist() == pytest.approx([5500 + 300 - 330, 5500 + 500 - 330])

@@ -39,8 +39,10 @@ def cmd_check_data(args) -> int:
         print(f"FAILED: {len(problems)} problem(s) in {folder}")
         _print_problems(problems)
         return 1
-    names = load.table_names(args.data_dir)
-    print(f"OK: {len(names)} tables in {folder} are valid ({', '.join(names)})")
+    present = [n for n in load.table_names(args.data_dir) if load.is_present(n, args.data_dir)]
+    absent = [n for n in load.table_names(args.data_dir) if n not in present]
+    note = f"; optional tables not present: {', '.join(absent)}" if absent else ""
+    print(f"OK: {len(present)} tables in {folder} are valid ({', '.join(present)}){note}")
     return 0
 
 

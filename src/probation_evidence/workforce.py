@@ -212,22 +212,20 @@ def revisions(df: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
-def pipeline_projection(pso_now: float, po_now: float, share_trainees: float, qualify_rate: float,
-                        po_leaving_rate_pct: float, years: int = 2) -> pd.DataFrame:
-    """A transparent stock-flow sketch of future PO numbers from today's PSO trainees.
+def pipeline_scenarios(po_now: float, intake: float, completion_rates, po_leaving_rate_pct: float) -> pd.DataFrame:
+    """A transparent one-year stock-flow sketch of probation officer numbers.
 
-    Assumptions (all arguments, stated in the chapter): ``share_trainees`` of band 3 PSOs
-    are trainee probation officers (PQiP) who qualify within ``years`` (15-24 months) at a
-    completion rate ``qualify_rate``; qualified officers leave at ``po_leaving_rate_pct``
-    per year. No new recruitment is assumed, so this shows what the current pipeline alone
-    supports, not a forecast.
+    Assumptions (all arguments, stated in the chapter): a trainee ``intake`` qualifies within
+    the year at each of the ``completion_rates`` (shares between 0 and 1); qualified officers
+    leave at ``po_leaving_rate_pct`` a year; there is no other recruitment and no change in
+    hours. It shows what the pipeline alone supports, not a forecast.
     """
-    if not 0 <= share_trainees <= 1 or not 0 <= qualify_rate <= 1:
-        raise ValueError("share_trainees and qualify_rate must be between 0 and 1")
     rows = []
-    po = po_now
-    inflow_per_year = pso_now * share_trainees * qualify_rate / years
-    for year in range(0, years + 1):
-        rows.append({"years_ahead": year, "po_fte": po})
-        po = po * (1 - po_leaving_rate_pct / 100) + inflow_per_year
+    for rate in completion_rates:
+        if not 0 <= rate <= 1:
+            raise ValueError(f"completion rate {rate!r} must be between 0 and 1")
+        qualifiers = intake * rate
+        leavers = po_now * po_leaving_rate_pct / 100
+        rows.append({"completion": rate, "qualifiers": qualifiers, "leavers": leavers,
+                     "po_next_year": po_now + qualifiers - leavers})
     return pd.DataFrame(rows)
