@@ -25,6 +25,7 @@ import os
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import nbformat
@@ -112,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="*", help="notebooks to consider (default: notebooks/*.ipynb)")
     parser.add_argument("--force", action="store_true", help="execute even if the key matches")
     parser.add_argument("--check", action="store_true", help="only report stale notebooks (exit 1 if any)")
+    parser.add_argument("--jobs", type=int, default=0, help="notebooks executed at once (default: number of cores)")
     args = parser.parse_args(argv)
     paths = [Path(p) for p in args.notebooks] or sorted((ROOT / "notebooks").glob("*.ipynb"))
     stale = []
@@ -124,11 +126,25 @@ def main(argv: list[str] | None = None) -> int:
             print(f"stale: {path.name}")
         return 1 if stale else 0
     for path in paths:
-        if path in stale:
-            seconds = execute(path)
-            print(f"executed {path.name} ({seconds:.1f} s)")
-        else:
+        if path not in stale:
             print(f"up to date {path.name}")
+    workers = max(1, min(len(stale), args.jobs or os.cpu_count() or 1))
+    if workers == 1:
+        for path in stale:
+            print(f"executed {path.name} ({execute(path):.1f} s)", flush=True)
+        return 0
+    # one process per notebook (each with its own kernel and trace file), as many at once as cores
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(execute, path): path for path in stale}
+        failed = None
+        for future in as_completed(futures):
+            path = futures[future]
+            try:
+                print(f"executed {path.name} ({future.result():.1f} s)", flush=True)
+            except BaseException as exc:  # noqa: BLE001 - report after the others finish
+                failed = failed or (path, exc)
+        if failed:
+            raise failed[1]
     return 0
 
 
