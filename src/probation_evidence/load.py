@@ -9,7 +9,6 @@ environment variable, or the ``data/`` folder of the repository this package liv
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from functools import lru_cache
@@ -144,8 +143,3 @@ def validate_package(folder: str | os.PathLike | None = None) -> list[Problem]:
     problems.extend(undeclared_files(base, package))
     return problems
 
-
-def file_hash(name: str, folder: str | os.PathLike | None = None) -> str:
-    """SHA-256 of a table's file (used to key notebook execution on data)."""
-    path = table_path(name, folder)
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else "absent"
