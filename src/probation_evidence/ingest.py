@@ -103,17 +103,7 @@ _NOT_IN_2024 = frozenset(
 _POINTS = {"Outstanding": 3, "Good": 2, "Requires improvement": 1, "Inadequate": 0}
 
 #: Standards scored in the 2021 framework (nine, so the maximum is 27).
-_SCORED_2021 = (
-    "r_leadership",
-    "r_staff",
-    "r_services",
-    "r_information_facilities",
-    "r_court_work",
-    "r_assessment",
-    "r_planning",
-    "r_implementation_delivery",
-    "r_reviewing",
-)
+_SCORED_2021 = tuple(c for c in COLUMNS if c.startswith("r_"))
 
 
 class IngestError(Exception):

@@ -579,23 +579,8 @@ def _empty_coef_table(names: Sequence[str]) -> pd.DataFrame:
 
 
 def _coef_table(res, names: Sequence[str]) -> pd.DataFrame:
-    params = np.asarray(res.params, dtype=float)
-    bse = np.asarray(res.bse, dtype=float)
-    ci = np.asarray(res.conf_int(alpha=0.05), dtype=float)
-    table = pd.DataFrame(
-        {
-            "term": list(names),
-            "estimate": params,
-            "std_err": bse,
-            "ci_low": ci[:, 0],
-            "ci_high": ci[:, 1],
-            "p_value": np.asarray(res.pvalues, dtype=float),
-        }
-    )
-    table["odds_ratio"] = np.exp(table["estimate"])
-    table["or_ci_low"] = np.exp(table["ci_low"])
-    table["or_ci_high"] = np.exp(table["ci_high"])
-    return table
+    """Coefficient table (estimates, standard errors, 95% Wald intervals, odds ratios) of every parameter."""
+    return _coef_table_subset(res, names, len(names))
 
 
 def binomial_rating_model(
