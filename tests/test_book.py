@@ -55,9 +55,14 @@ def test_pdf_has_every_chapter_caption_and_no_reprs(built_book):
 def test_html_has_no_empty_glue(built_book):
     from build import check_html
 
+    from probation_evidence import load, present, workforce as wf
+
     check_html(built_book)  # raises on an empty glued value or an object repr
+    wq = load.load_table("workforce_quarterly")
+    latest = wf.latest_date(wq, "po_fte")
     page = (built_book / "notebooks" / "02_staffing_trends.html").read_text(encoding="utf-8")
-    assert "30 June 2025" in page and "5,519" in page
+    assert present.fmt_date(latest) in page  # the latest quarter held in data/, whatever it is
+    assert present.fmt_int(wf.value_as_of(wq, "po_fte", latest)) in page
 
 
 def test_website_in_headless_chromium(built_book):
@@ -80,20 +85,6 @@ def test_bad_data_leaves_published_book_intact(built_book, tmp_path):
     result = build(env)
     assert result.returncode == 1
     first = result.stderr.splitlines()[0]
-    assert first.startswith("BUILD FAILED: invalid data:") and "overall_rating" in first and "Terrible" in first
+    assert first.startswith("BUILD FAILED: invalid data: data/pdu_inspections.csv")
+    assert "overall_rating" in first and "Terrible" in first
     assert digest_tree(built_book) == before_html and PDF.read_bytes() == before_pdf
-
-
-def test_notebook_error_leaves_book_and_notebooks_intact(built_book, tmp_path):
-    before_html = digest_tree(built_book)
-    notebooks_before = {p.name: p.read_bytes() for p in (ROOT / "notebooks").glob("*.ipynb")}
-    empty = tmp_path / "data"
-    shutil.copytree(ROOT / "data", empty)
-    local = empty / "local_facts.csv"
-    local.write_text(local.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")  # valid, but no rows
-    env = dict(os.environ, PROBATION_EVIDENCE_DATA=str(empty))
-    result = build(env)
-    assert result.returncode == 1
-    assert result.stderr.splitlines()[0].startswith("BUILD FAILED: notebook execution failed")
-    assert digest_tree(built_book) == before_html
-    assert {p.name: p.read_bytes() for p in (ROOT / "notebooks").glob("*.ipynb")} == notebooks_before

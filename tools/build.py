@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -36,12 +37,23 @@ class BuildFailed(Exception):
         self.detail = detail
 
 
-def run(cmd: list[str], what: str) -> str:
-    """Run a command; on failure raise BuildFailed with the most telling line of its output."""
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+SPHINX_PROBLEM = re.compile(r"^(?P<path>\S+?):(?:(?P<line>\d+):)? (?P<kind>WARNING|ERROR|CRITICAL|SEVERE): (?P<msg>.*)$")
+LATEX_ERROR = re.compile(r"^! (?P<msg>.+)$")
+LATEX_LINE = re.compile(r"^l\.(?P<line>\d+)\s?(?P<context>.*)$")
+LATEX_DOC_LABEL = re.compile(r"\\label\{\\detokenize\{(?P<doc>[^}]*?)::doc\}\}")
+
+
+def run(cmd: list[str], what: str, summarise=None) -> str:
+    """Run a command; on failure raise BuildFailed whose cause says what failed and where, first.
+
+    ``summarise(output)`` returns that one line (file, line and message) or None; the fallback is
+    the first line of the output that looks like an error."""
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-    out = proc.stdout + proc.stderr
+    out = ANSI.sub("", proc.stdout + proc.stderr)
     if proc.returncode != 0:
-        raise BuildFailed(f"{what} failed: {first_error_line(out)}", out[-6000:])
+        cause = (summarise(out) if summarise else None) or f"{what} failed: {first_error_line(out)}"
+        raise BuildFailed(cause, out[-8000:])
     return out
 
 
@@ -52,6 +64,100 @@ def first_error_line(output: str) -> str:
         if any(m in ln for m in markers) and "TCP without encryption" not in ln:
             return ln[:300]
     return lines[-1][:300] if lines else "(no output)"
+
+
+def shown(path: str) -> str:
+    """A path in a message, relative to the repository (the build works on the repository's files)."""
+    for base in (WORK, ROOT):
+        prefix = str(base) + os.sep
+        if path.startswith(prefix):
+            return path[len(prefix):]
+    return path
+
+
+def summarise_execution(output: str) -> str | None:
+    """tools/execute.py prints ``FAILED: notebooks/NN.ipynb, cell K: Error: message`` per failure."""
+    failures = [ln[len("FAILED: "):].strip() for ln in output.splitlines() if ln.startswith("FAILED: ")]
+    if not failures:
+        return None
+    more = f" (and {len(failures) - 1} more notebook failure(s) below)" if len(failures) > 1 else ""
+    return failures[0] + more
+
+
+def summarise_sphinx(what: str):
+    """First Sphinx warning or error, as ``<what>: file:line: WARNING: message``.
+
+    myst-nb numbers lines in a notebook as cell * 10000 + line; they are shown as cell and line."""
+    def summarise(output: str) -> str | None:
+        for raw in output.splitlines():
+            m = SPHINX_PROBLEM.match(raw.strip())
+            if not m or "TCP without encryption" in raw:
+                continue
+            where = shown(m["path"])
+            if m["line"]:
+                number = int(m["line"])
+                if where.endswith(".ipynb") and number >= 10000:
+                    where += f", cell {number // 10000}, line {number % 10000}"
+                else:
+                    where += f":{number}"
+            return f"{what}: {where}: {m['kind']}: {m['msg'].strip()}"
+        return None
+    return summarise
+
+
+def summarise_latex(tex: Path):
+    """First LaTeX error, with the book page it comes from (found from the .tex file's page labels)."""
+    def summarise(output: str) -> str | None:
+        lines = output.splitlines()
+        for i, raw in enumerate(lines):
+            m = LATEX_ERROR.match(raw)
+            if not m or m["msg"].startswith(" ==>"):
+                continue
+            line_no, context = None, ""
+            for follow in lines[i + 1:i + 12]:
+                lm = LATEX_LINE.match(follow)
+                if lm:
+                    line_no, context = int(lm["line"]), lm["context"].strip()
+                    break
+            page = latex_page(tex, line_no) if line_no else None
+            where = f"{page_file(page)} ({tex.name}, line {line_no})" if page else (
+                f"{tex.name}:{line_no}" if line_no else tex.name)
+            near = f" near `{context[-60:]}`" if context else ""
+            return f"PDF build (LaTeX): {where}: {m['msg'].strip()}{near}"
+        return summarise_sphinx("PDF build")(output)
+    return summarise
+
+
+def page_file(doc: str) -> str:
+    """``book/glossary`` -> ``book/glossary.md`` (or the notebook of that name)."""
+    for ext in (".md", ".ipynb"):
+        if (ROOT / (doc + ext)).exists():
+            return doc + ext
+    return doc
+
+
+def latex_page(tex: Path, line_no: int) -> str | None:
+    """The book page (docname) whose content holds line ``line_no`` of the LaTeX file."""
+    try:
+        lines = tex.read_text(encoding="utf-8", errors="replace").splitlines()[:line_no]
+    except OSError:
+        return None
+    for text in reversed(lines):
+        m = LATEX_DOC_LABEL.search(text)
+        if m:
+            return m["doc"]
+    return None
+
+
+def innermost_own_frame(exc: BaseException) -> str:
+    """``src/probation_evidence/pages.py:62`` for the deepest frame of the exception in this repository."""
+    import traceback
+
+    where = "an unknown place"
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.startswith(str(ROOT) + os.sep):
+            where = f"{shown(frame.filename)}:{frame.lineno}"
+    return where
 
 
 def step(label: str):
@@ -73,12 +179,15 @@ def generate_pages() -> None:
     try:
         changed = pages.write_all(ROOT / "book" / "_generated")
     except Exception as exc:  # noqa: BLE001
-        raise BuildFailed(f"generating the landing and data pages failed: {type(exc).__name__}: {exc}") from exc
+        import traceback
+
+        raise BuildFailed(f"generating the book's pages from data failed at {innermost_own_frame(exc)}: "
+                          f"{type(exc).__name__}: {exc}", traceback.format_exc()) from exc
     print(f"[build]   generated pages: {', '.join(changed) if changed else 'unchanged'}")
 
 
 def execute_notebooks() -> None:
-    out = run([sys.executable, "tools/execute.py"], "notebook execution")
+    out = run([sys.executable, "tools/execute.py"], "notebook execution", summarise_execution)
     for line in out.splitlines():
         if line.startswith(("executed", "up to date")):
             print(f"[build]   {line}")
@@ -86,13 +195,13 @@ def execute_notebooks() -> None:
 
 def build_html() -> None:
     run([str(Path(sys.executable).parent / "jupyter-book"), "build", ".", "--path-output", str(WORK), "-W", "-n", "--keep-going",
-         "--builder", "html"], "HTML build (strict)")
+         "--builder", "html"], "HTML build (strict)", summarise_sphinx("HTML build (strict)"))
     check_html(WORK / "_build" / "html")
 
 
 def build_pdf() -> Path:
     run([str(Path(sys.executable).parent / "jupyter-book"), "build", ".", "--path-output", str(WORK), "-W", "-n", "--keep-going",
-         "--builder", "pdflatex"], "PDF build")
+         "--builder", "pdflatex"], "PDF build", summarise_latex(WORK / "_build" / "latex" / PDF_NAME.replace(".pdf", ".tex")))
     pdf = WORK / "_build" / "latex" / PDF_NAME
     if not pdf.exists():
         raise BuildFailed(f"PDF build produced no {PDF_NAME}")
@@ -178,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
         restore_sources(saved)
         if not isinstance(exc, BuildFailed):
             import traceback
-            exc = BuildFailed(f"{type(exc).__name__}: {exc}", traceback.format_exc())
+            exc = BuildFailed(f"{innermost_own_frame(exc)}: {type(exc).__name__}: {exc}", traceback.format_exc())
         print(f"BUILD FAILED: {exc.cause}", file=sys.stderr)
         print("The previously published book in _build/html and _build/pdf is unchanged; "
               "notebooks and generated pages were restored.", file=sys.stderr)

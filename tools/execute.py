@@ -22,6 +22,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -30,11 +31,44 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "probation_evidence"
 META = "probation_evidence"
 TRACE_ENV = "PROBATION_EVIDENCE_TRACE"
+
+
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+class NotebookFailed(Exception):
+    """A notebook could not be executed. ``args[0]`` says where and what in one line
+    (``notebooks/03_x.ipynb, cell 4: RuntimeError: boom``); ``args[1]`` holds the details."""
+
+    @property
+    def summary(self) -> str:
+        return self.args[0]
+
+    @property
+    def detail(self) -> str:
+        return self.args[1] if len(self.args) > 1 else ""
+
+
+def shown_path(path: Path) -> str:
+    """The notebook's path as a reader of the repository knows it (``notebooks/NN_name.ipynb``)."""
+    try:
+        return path.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return f"{path.parent.name}/{path.name}"
+
+
+def failing_cell(nb) -> int | None:
+    """1-based number (counting every cell) of the first cell whose outputs hold an error."""
+    for number, cell in enumerate(nb.cells, start=1):
+        if cell.cell_type == "code" and any(out.get("output_type") == "error" for out in cell.get("outputs", [])):
+            return number
+    return None
 
 
 def data_folder() -> Path:
@@ -45,7 +79,7 @@ def data_folder() -> Path:
 def declared_tables(nb) -> list[str]:
     tables = nb.metadata.get(META, {}).get("tables")
     if not isinstance(tables, list) or not tables:
-        raise SystemExit(f"{nb.metadata.get('_path', 'notebook')}: metadata.{META}.tables must list the tables it reads")
+        raise SystemExit(f"metadata.{META}.tables must list the tables the notebook reads")
     return sorted(tables)
 
 
@@ -90,6 +124,13 @@ def execute(path: Path, timeout: int = 900) -> float:
         client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                                 resources={"metadata": {"path": str(path.parent)}})
         client.execute()
+    except CellExecutionError as exc:
+        cell = failing_cell(nb)
+        where = f"{shown_path(path)}, cell {cell}" if cell else shown_path(path)
+        detail = ANSI.sub("", str(exc))
+        raise NotebookFailed(f"{where}: {exc.ename}: {ANSI.sub('', exc.evalue).strip()}", detail) from None
+    except Exception as exc:  # noqa: BLE001 - kernel died, timeout outside a cell, ...
+        raise NotebookFailed(f"{shown_path(path)}: {type(exc).__name__}: {exc}", "") from None
     finally:
         if env_before is None:
             os.environ.pop(TRACE_ENV, None)
@@ -100,7 +141,8 @@ def execute(path: Path, timeout: int = 900) -> float:
     trace_path.unlink(missing_ok=True)
     undeclared = [t for t in loaded if t not in declared_tables(nb)]
     if undeclared:
-        raise SystemExit(f"{path.name} reads table(s) not declared in metadata.{META}.tables: {', '.join(undeclared)}")
+        raise NotebookFailed(f"{shown_path(path)}: reads table(s) not declared in metadata.{META}.tables: "
+                             f"{', '.join(undeclared)}", "")
     nb.metadata.setdefault(META, {})["execution_key"] = execution_key(nb)
     tmp = path.with_suffix(".ipynb.tmp")
     nbformat.write(nb, tmp)
@@ -119,7 +161,12 @@ def main(argv: list[str] | None = None) -> int:
     stale = []
     for path in paths:
         nb = nbformat.read(path, as_version=4)
-        if args.force or not is_current(nb):
+        try:
+            current = is_current(nb)
+        except SystemExit as exc:  # a notebook whose metadata does not declare its tables properly
+            print(f"FAILED: {shown_path(path)}: {exc}", file=sys.stderr)
+            return 1
+        if args.force or not current:
             stale.append(path)
     if args.check:
         for path in stale:
@@ -129,22 +176,34 @@ def main(argv: list[str] | None = None) -> int:
         if path not in stale:
             print(f"up to date {path.name}")
     workers = max(1, min(len(stale), args.jobs or os.cpu_count() or 1))
+    failures: list[NotebookFailed] = []
     if workers == 1:
         for path in stale:
-            print(f"executed {path.name} ({execute(path):.1f} s)", flush=True)
-        return 0
-    # one process per notebook (each with its own kernel and trace file), as many at once as cores
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(execute, path): path for path in stale}
-        failed = None
-        for future in as_completed(futures):
-            path = futures[future]
             try:
-                print(f"executed {path.name} ({future.result():.1f} s)", flush=True)
-            except BaseException as exc:  # noqa: BLE001 - report after the others finish
-                failed = failed or (path, exc)
-        if failed:
-            raise failed[1]
+                print(f"executed {path.name} ({execute(path):.1f} s)", flush=True)
+            except NotebookFailed as exc:
+                failures.append(exc)
+    else:
+        # one process per notebook (each with its own kernel and trace file), as many at once as cores
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(execute, path): path for path in stale}
+            for future in as_completed(futures):
+                path = futures[future]
+                try:
+                    print(f"executed {path.name} ({future.result():.1f} s)", flush=True)
+                except NotebookFailed as exc:  # reported after the others finish
+                    failures.append(exc)
+                except Exception as exc:  # noqa: BLE001 - e.g. a worker process that died
+                    failures.append(NotebookFailed(f"{shown_path(path)}: {type(exc).__name__}: {exc}", ""))
+    if failures:
+        order = {shown_path(p): i for i, p in enumerate(stale)}
+        failures.sort(key=lambda f: order.get(f.summary.split(",")[0].split(":")[0], 0))
+        for exc in failures:
+            print(f"FAILED: {exc.summary}", file=sys.stderr, flush=True)
+        for exc in failures:
+            if exc.detail:
+                print(f"---- {exc.summary.split(':')[0]} ----\n{exc.detail}", file=sys.stderr)
+        return 1
     return 0
 
 
