@@ -1,7 +1,9 @@
 """The ``probation-evidence`` command: check the data, add a workforce quarter, ingest a report.
 
 Exit codes: 0 success; 1 the data (or the request) has problems, each printed on its own
-line; 2 the command could not run (bad arguments, unreadable file). No bare tracebacks:
+line; 2 the command could not run (bad arguments, unreadable file); 3 another update held
+the data folder's update lock for longer than --lock-timeout (nothing was written; run the
+command again). Commands that write wait for the lock one after the other. No bare tracebacks:
 unexpected errors are reported in one line (set PROBATION_EVIDENCE_DEBUG=1 to see them).
 """
 from __future__ import annotations
@@ -13,6 +15,7 @@ import sys
 from pathlib import Path
 
 from . import load
+from .lock import DEFAULT_TIMEOUT, TIMEOUT_ENV, LockTimeout
 from .update import UpdateRefused, add_quarter, append_inspection, read_quarter_csv
 from .validate import DataValidationError
 
@@ -61,7 +64,7 @@ def cmd_add_quarter(args) -> int:
     vintage = args.vintage or args.date or max(f["date"] for f in figures)
     report = add_quarter(figures, vintage=vintage, publication=args.publication, source_url=args.source_url,
                          definition=args.definition, revise=args.revise, dry_run=args.dry_run,
-                         folder=args.data_dir)
+                         folder=args.data_dir, lock_timeout=args.lock_timeout)
     print(("DRY RUN, nothing written: " if args.dry_run else "") + "\n".join(report.lines()))
     return 0
 
@@ -95,10 +98,26 @@ def cmd_ingest_report(args) -> int:
         if not row.get("source_url"):
             print("ingest-report: --append needs --source-url (the report's address)", file=sys.stderr)
             return 2
-        written = append_inspection(row, dry_run=args.dry_run, folder=args.data_dir)
+        written = append_inspection(row, dry_run=args.dry_run, folder=args.data_dir, lock_timeout=args.lock_timeout)
         verb = "would append" if args.dry_run else "appended"
         print(f"{verb} {written['inspection_id']} to data/pdu_inspections.csv", file=stream)
     return 0
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: give zero or more seconds")
+    return value
+
+
+def _add_lock_timeout(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--lock-timeout", type=_seconds, metavar="SECONDS",
+                     help="if another update is writing to the data folder, wait this long for it to finish "
+                          f"(default: ${TIMEOUT_ENV} or {DEFAULT_TIMEOUT:g})")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -121,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--revise", action="store_true",
                      help="the release revised figures already held: keep the old ones as an earlier vintage")
     add.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    _add_lock_timeout(add)
     add.set_defaults(func=cmd_add_quarter)
 
     ing = sub.add_parser("ingest-report", help="read an inspection report's text into an inspection row")
@@ -133,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--source-url", dest="source_url", help="address of the report")
     ing.add_argument("--notes", help="notes to store with the row")
     ing.add_argument("--dry-run", action="store_true", help="with --append: validate but write nothing")
+    _add_lock_timeout(ing)
     ing.set_defaults(func=cmd_ingest_report)
     return parser
 
@@ -149,6 +170,9 @@ def main(argv: list[str] | None = None) -> int:
     except UpdateRefused as exc:
         print(f"REFUSED: {exc}", file=sys.stderr)
         return 1
+    except LockTimeout as exc:
+        print(f"LOCKED: {exc}", file=sys.stderr)
+        return 3
     except SystemExit:
         raise
     except Exception as exc:  # noqa: BLE001 - one line, never a bare traceback

@@ -1,8 +1,16 @@
 """Update paths: add a quarter of workforce figures, append an inspection row.
 
-Both follow the same discipline: build the new table in memory, validate the whole data
-package as it would be, and only then replace the file atomically (write a temporary file
-in the same folder, then ``os.replace``). A failed validation leaves ``data/`` untouched.
+Both follow the same discipline, and any new update path must too:
+
+* hold the data folder's update lock (:func:`probation_evidence.lock.data_lock`) for the whole
+  read-check-write cycle, so that two updates at once run one after the other and the second
+  reads the tables as the first left them;
+* build the new tables in memory and write them with :func:`write_validated`, which refuses
+  to run without the lock, validates the whole data package as it would be, and only then
+  replaces each file atomically (a temporary file in the same folder, then ``os.replace``).
+
+A failed validation leaves ``data/`` untouched, and so does a writer killed before its first
+rename. A multi-table update is renamed in an order whose every step leaves a valid package.
 """
 from __future__ import annotations
 
@@ -16,6 +24,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import load
+from .lock import LockTimeout, data_lock, is_held, pause_for_tests  # noqa: F401 - LockTimeout for callers
 from .validate import DataValidationError, Problem
 
 WORKFORCE_INPUT_COLUMNS = ("date", "measure", "value")
@@ -76,15 +85,47 @@ def atomic_write(path: Path, text: str) -> None:
         raise
 
 
+def write_order(names: Iterable[str], package: dict[str, Any]) -> list[str]:
+    """Order tables so that each comes after the tables its foreign keys refer to.
+
+    New rows in a referenced table (a new PDU in pdus) are valid on their own; rows that
+    refer to them are not. Renaming in this order, a writer stopped between two renames
+    leaves a valid package.
+    """
+    names = list(names)
+    refers_to = {r["name"]: {fk["reference"]["resource"] for fk in r.get("schema", {}).get("foreignKeys", [])}
+                 for r in package["resources"]}
+    ordered: list[str] = []
+
+    def visit(name: str, seen: tuple[str, ...]) -> None:
+        if name in ordered or name in seen:
+            return
+        for other in names:
+            if other != name and other in refers_to.get(name, ()):
+                visit(other, seen + (name,))
+        ordered.append(name)
+
+    for name in names:
+        visit(name, ())
+    return ordered
+
+
 def write_validated(changes: dict[str, str], folder=None) -> None:
     """Validate the package as it would be with ``changes`` (table name -> new CSV text), then write.
 
-    Validation runs on a temporary copy of the data folder, so ``data/`` is only touched
-    when every table passes.
+    Must run inside ``data_lock(folder)``, around the reading of the tables the changes were
+    built from. Validation runs on a temporary copy of the data folder, so ``data/`` is only
+    touched when every table passes. The files are then renamed into place one by one (see
+    :func:`write_order`); the package after each rename is validated beforehand too, so a
+    writer killed between two renames leaves a valid package.
     """
     base = load.data_dir(folder)
+    if not is_held(base):
+        raise RuntimeError(f"write_validated called without the update lock of {base}: "
+                           "read, check and write inside `with data_lock(folder):`")
     package = load.read_package(folder)
     paths = {r["name"]: r["path"] for r in package["resources"]}
+    order = write_order(changes, package)
     with tempfile.TemporaryDirectory(prefix="probation-evidence-check-") as tmp:
         tmpdir = Path(tmp)
         for item in base.iterdir():
@@ -93,10 +134,19 @@ def write_validated(changes: dict[str, str], folder=None) -> None:
         for name, text in changes.items():
             (tmpdir / paths[name]).write_text(text, encoding="utf-8")
         problems = load.validate_package(tmpdir)
-    if problems:
-        raise DataValidationError(problems)
-    for name, text in changes.items():
-        atomic_write(base / paths[name], text)
+        if problems:
+            raise DataValidationError(problems)
+        for step in range(len(order) - 1, 0, -1):  # the states between renames, last first
+            (tmpdir / paths[order[step]]).write_bytes((base / paths[order[step]]).read_bytes())
+            problems = load.validate_package(tmpdir)
+            if problems:
+                raise RuntimeError(f"an interrupted update would leave data/ invalid after writing "
+                                   f"{', '.join(paths[n] for n in order[:step])}: {problems[0]}")
+    pause_for_tests("before-write")
+    for i, name in enumerate(order):
+        if i:
+            pause_for_tests("between-writes")
+        atomic_write(base / paths[name], text=changes[name])
 
 
 # ------------------------------------------------------------------ path 1: workforce quarter
@@ -131,7 +181,7 @@ def _fmt(value: float) -> str:
 
 def add_quarter(figures: list[dict[str, Any]], *, vintage: str, publication: str, source_url: str,
                 definition: str = "unified", revise: bool = False, dry_run: bool = False,
-                folder=None) -> UpdateReport:
+                folder=None, lock_timeout: float | None = None) -> UpdateReport:
     """Add workforce figures from one release.
 
     ``figures``: dicts with ``date``, ``measure``, ``value`` (and optionally ``derivation``,
@@ -139,7 +189,14 @@ def add_quarter(figures: list[dict[str, Any]], *, vintage: str, publication: str
     is skipped. A different value is refused unless ``revise`` is true, in which case it is
     added under the new ``vintage`` and the old value stays as an earlier vintage. A figure
     whose (date, measure, vintage) already exists with another value is always refused.
+    Holds the update lock throughout, waiting up to ``lock_timeout`` seconds for it.
     """
+    with data_lock(folder, lock_timeout):
+        return _add_quarter(figures, vintage=vintage, publication=publication, source_url=source_url,
+                            definition=definition, revise=revise, dry_run=dry_run, folder=folder)
+
+
+def _add_quarter(figures, *, vintage, publication, source_url, definition, revise, dry_run, folder) -> UpdateReport:
     path = load.table_path("workforce_quarterly", folder)
     header, rows = read_rows(path)
     by_key: dict[tuple[str, str], list[dict[str, str]]] = {}
@@ -191,14 +248,21 @@ def add_quarter(figures: list[dict[str, Any]], *, vintage: str, publication: str
 
 
 # ------------------------------------------------------------------ path 2: inspection row
-def append_inspection(row: dict[str, Any], *, dry_run: bool = False, folder=None) -> dict[str, str]:
+def append_inspection(row: dict[str, Any], *, dry_run: bool = False, folder=None,
+                      lock_timeout: float | None = None) -> dict[str, str]:
     """Append one inspection row to pdu_inspections (and the PDU to pdus if it is new).
 
     ``row`` needs at least pdu, region, framework, overall_rating and source_url; the
     ``pdu_id`` is found from the crosswalk (current or other names) or made from the name,
     and the ``inspection_id`` from the pdu_id and the year of publication or fieldwork.
-    Refuses to add an inspection whose id already exists.
+    Refuses to add an inspection whose id already exists. Holds the update lock throughout,
+    waiting up to ``lock_timeout`` seconds for it.
     """
+    with data_lock(folder, lock_timeout):
+        return _append_inspection(row, dry_run=dry_run, folder=folder)
+
+
+def _append_inspection(row: dict[str, Any], *, dry_run: bool, folder) -> dict[str, str]:
     insp_path = load.table_path("pdu_inspections", folder)
     pdus_path = load.table_path("pdus", folder)
     header, rows = read_rows(insp_path)

@@ -297,7 +297,11 @@ def check_foreign_keys(results: dict[str, TableResult], package: dict[str, Any],
 
 
 def undeclared_files(data_dir: Path, package: dict[str, Any]) -> Iterable[Problem]:
-    """CSV files in the data folder that the descriptor does not declare."""
+    """CSV files in the data folder that the descriptor does not declare.
+
+    Only CSV files count: the update lock (``.update.lock``, see lock.py) and the temporary
+    files of a write in progress (``.NAME.csv.*.tmp``) are not tables.
+    """
     declared = {r["path"] for r in package["resources"]}
     for path in sorted(data_dir.glob("*.csv")):
         if path.name not in declared:
