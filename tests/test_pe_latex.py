@@ -130,7 +130,7 @@ references
 ```{index} single: Leeds; PDU
 ```
 
-Text citing {cite}`doe2020`.
+Text citing {cite}`doe2020`, about {index}`Sheffield <single: Sheffield>`.
 
 ```{figure} pic.png
 :alt: Bar chart of three bars, the middle one tallest
@@ -195,6 +195,7 @@ def test_metadata_and_layout_preamble(mini_tex):
 
 def test_myst_index_entries_reach_latex(mini_tex):
     assert re.search(r"\\index\{Leeds@\\spxentry\{Leeds\}!PDU@\\spxentry\{PDU\}", mini_tex)
+    assert re.search(r"\\index\{Sheffield@\\spxentry\{Sheffield\}", mini_tex)  # the inline role
 
 
 def test_shell_block_is_shortened_in_latex(mini_tex):

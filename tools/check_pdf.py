@@ -209,8 +209,10 @@ def layout_problems(pages: list[Page], area: TextArea, tolerance: float = TOLERA
         where = f"page {page.number} of {len(pages)}"
         beyond_right = [w for w in page.words if w.x1 > right + tolerance]
         beyond_left = [w for w in page.words if w.x0 < left - tolerance]
-        body = [w for w in page.words if w.y0 >= area.top - tolerance and _baseline(w) <= area.bottom + tolerance]
-        stray = [w for w in page.words if w not in body and not _in_line_zone(w, head) and not _in_line_zone(w, foot)]
+        in_body = [w.y0 >= area.top - tolerance and _baseline(w) <= area.bottom + tolerance for w in page.words]
+        body = [w for w, inside in zip(page.words, in_body) if inside]
+        stray = [w for w, inside in zip(page.words, in_body)
+                 if not inside and not _in_line_zone(w, head) and not _in_line_zone(w, foot)]
         if beyond_right:
             by = max(w.x1 for w in beyond_right) - right
             problems.append(f"{where}: text beyond the right margin (by up to {by:.0f} pt): {_quote(beyond_right)}")
