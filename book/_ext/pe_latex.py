@@ -68,6 +68,9 @@ LAYOUT_LATEX = r"""\makeatletter
   \fi
   \renewcommand{\headrulewidth}{0.4pt}%
   \renewcommand{\footrulewidth}{0.4pt}}
+% the index is back matter: a top-level entry in the contents and bookmarks, not under the last part
+\renewenvironment{sphinxtheindex}%
+  {\clearpage\phantomsection\begin{theindex}\addcontentsline{toc}{part}{\indexname}}{\end{theindex}}
 % the bibliography as the body of the References chapter (see BibliographyInChapter)
 \newenvironment{PEinlinebibliography}[1]%
   {\let\chapter\@gobbletwo\let\@mkboth\@gobbletwo\begin{thebibliography}{#1}}%
