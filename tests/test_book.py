@@ -43,13 +43,27 @@ def digest_tree(folder: Path) -> str:
 
 
 def test_pdf_has_every_chapter_caption_and_no_reprs(built_book):
-    from check_pdf import check_pdf, pdf_text, squash
+    from check_pdf import (_plain, book_config, catalog_language, check_pdf, layout_problems, notebook_alt_texts,
+                           outline, page_title, pdf_info, pdf_text, read_pages, read_text_area, squash, toc_parts)
 
     assert check_pdf(PDF) == []
     text = squash(pdf_text(PDF))
     for heading in ("caseloads and the quality of probation work", "staffing trends", "inspection outcomes",
                     "every pdu inspection in the dataset", "key findings"):
         assert heading in text
+    # metadata from the same configuration as the website
+    config, info = book_config(), pdf_info(PDF)
+    assert (info["Title"], info["Author"]) == (config["title"], config["author"]) and info["Subject"]
+    assert catalog_language(PDF) == config["sphinx"]["config"]["language"].replace("_", "-")
+    # bookmarks: every part of _toc.yml at the top level, with exactly its chapters beneath it
+    tree = dict(outline(PDF))
+    for caption, files in toc_parts():
+        assert [_plain(title) for title, _ in tree[caption]] == [_plain(page_title(f)) for f in files]
+    # captions carry the figures' alt text
+    for alt in notebook_alt_texts():
+        assert squash(alt)[:80] in text
+    # print layout: nothing beyond the margins, no blank page
+    assert layout_problems(read_pages(PDF), read_text_area(PDF)) == []
 
 
 def test_html_has_no_empty_glue(built_book):

@@ -101,6 +101,19 @@ def key_findings_md(folder=None) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: Data dictionary columns as shares of the PDF's text width (Column, Type, Unit, Rules,
+#: Description); Sphinx's ``\Y`` column type subtracts the column padding, so they fit.
+DICTIONARY_WIDTHS = (0.24, 0.1, 0.11, 0.22, 0.33)
+#: For the PDF only (the website ignores raw LaTeX and ``tabularcolumns``): the data dictionary
+#: tables are set in a smaller font, with fixed, ragged-right columns; column names break after
+#: underscores (book/_ext/pe_latex.py), and tables longer than 30 rows break across pages.
+DICTIONARY_TABLE_LATEX_OPEN = (
+    "```{raw} latex\n\\begingroup\\small\n```\n\n"
+    "```{tabularcolumns} " + "".join(r">{\raggedright\arraybackslash}\Y{%s}" % w for w in DICTIONARY_WIDTHS)
+    + "\n```\n")
+DICTIONARY_TABLE_LATEX_CLOSE = "```{raw} latex\n\\endgroup\n```\n"
+
+
 def data_dictionary_md(folder=None) -> str:
     package = load.read_package(folder)
     out = [HEADER]
@@ -114,6 +127,7 @@ def data_dictionary_md(folder=None) -> str:
         lic = "; ".join(l["title"] for l in res.get("licenses", []))
         src = "; ".join(s["title"] for s in res.get("sources", []))
         out.append(f"Primary key: {pk_text}. Licence: {lic}. Sources: {src}.\n")
+        out.append(DICTIONARY_TABLE_LATEX_OPEN)
         out.append("| Column | Type | Unit | Rules | Description |")
         out.append("|---|---|---|---|---|")
         for field in res["schema"]["fields"]:
@@ -134,6 +148,7 @@ def data_dictionary_md(folder=None) -> str:
             desc = field["description"].replace("|", "/")
             out.append(f"| `{field['name']}` | {field['type']} | {field.get('unit', '')} | {'; '.join(rules)} | {desc} |")
         out.append("")
+        out.append(DICTIONARY_TABLE_LATEX_CLOSE)
     return "\n".join(out) + "\n"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from typing import Any, Iterable
 
 import pandas as pd
@@ -126,23 +127,81 @@ class Table:
         return "```{raw} latex\n" + self.latex() + "\n```\n"
 
     def latex(self) -> str:
+        """The table as a LaTeX longtable that always fits the text width.
+
+        Column widths are fractions of the width left after the column padding (the line width
+        less two ``tabcolsep`` per column), so any widths a notebook passes fit: widths summing to
+        more than 1 are scaled down, and without widths every column gets an equal share. Cells
+        are ragged right, may hyphenate their first word, and break after underscores and
+        slashes; wide tables get narrower padding and, when a column's longest unbreakable
+        value would not fit, a smaller font.
+        """
         ncol = len(self.frame.columns)
-        if self.col_widths:
-            spec = "".join(f"p{{{w}\\linewidth}}" for w in self.col_widths)
-        else:
-            width = max(0.08, round(0.95 / ncol, 3))
-            spec = "".join(f"p{{{width}\\linewidth}}" for _ in range(ncol))
-        header = " & ".join(r"\textbf{" + latex_escape(c) + "}" for c in self.frame.columns) + r" \\"
-        lines = [r"\begingroup\footnotesize", r"\begin{longtable}{" + spec + "}",
+        fractions = column_fractions(ncol, self.col_widths)
+        sep_pt = 6 if ncol < 6 else 4
+        size = table_font_size(self._cells_by_column(), fractions, sep_pt)
+        avail = rf"\dimexpr\linewidth-{2 * ncol}\tabcolsep\relax"
+        spec = "".join(rf">{{\raggedright\arraybackslash}}p{{{f:.4f}{avail}}}" for f in fractions)
+        header = " & ".join(r"\hspace{0pt}\textbf{" + latex_cell(c) + "}" for c in self.frame.columns) + r" \\"
+        lines = [rf"\begingroup\{size}\setlength{{\tabcolsep}}{{{sep_pt}pt}}",
+                 r"\begin{longtable}{" + spec + "}",
                  r"\caption{" + latex_escape(self.caption) + r"}\\", r"\toprule", header, r"\midrule", r"\endfirsthead",
                  r"\toprule", header, r"\midrule", r"\endhead", r"\bottomrule", r"\endfoot"]
         for row in self.frame.itertuples(index=False):
-            lines.append(" & ".join(latex_escape(v) for v in row) + r" \\")
+            lines.append(" & ".join(r"\hspace{0pt}" + latex_cell(v) for v in row) + r" \\")
         lines += [r"\end{longtable}", r"\endgroup"]
         return "\n".join(lines)
 
+    def _cells_by_column(self) -> list[list[str]]:
+        return [[str(c)] + [str(v) for v in self.frame.iloc[:, i]] for i, c in enumerate(self.frame.columns)]
+
     def __repr__(self) -> str:
         return f"{self.caption}\n{self.frame.to_string(index=False)}"
+
+
+#: The PDF's text width (A4, 1 inch margins) and the average character widths of the book's
+#: text font (TeX Gyre Termes) at \footnotesize (8 pt) and \scriptsize (7 pt): used only to
+#: choose the smaller size when a column's longest unbreakable value would not fit.
+TEXT_WIDTH_PT = 451.0
+CHAR_WIDTH_PT = {"footnotesize": 4.2, "scriptsize": 3.7}
+
+
+def column_fractions(ncol: int, widths: Iterable[float] | None) -> list[float]:
+    """Shares of the available width per column: given widths scaled to sum at most 1, else equal."""
+    if ncol < 1:
+        raise ValueError("a table needs at least one column")
+    if widths is None:
+        return [1.0 / ncol] * ncol
+    widths = [float(w) for w in widths]
+    if len(widths) != ncol:
+        raise ValueError(f"{len(widths)} column widths given for {ncol} columns")
+    if any(not math.isfinite(w) or w <= 0 for w in widths):
+        raise ValueError(f"column widths must be positive numbers, got {widths}")
+    total = sum(widths)
+    return [w / total for w in widths] if total > 1 else widths
+
+
+def latex_cell(text: Any) -> str:
+    """Escape a table cell and let it break after underscores and slashes (long identifiers, paths)."""
+    out = latex_escape(text)
+    return out.replace(r"\_", r"\_\allowbreak{}").replace("/", r"/\allowbreak{}")
+
+
+def unbreakable_tokens(text: str) -> list[str]:
+    """Parts of a cell that TeX cannot break: split at spaces, underscores and slashes; words of
+    five or more letters are left out because they can be hyphenated."""
+    tokens = re.split(r"[\s_/]+", str(text))
+    return [t for t in tokens if t and not (t.isalpha() and len(t) >= 5)]
+
+
+def table_font_size(columns: list[list[str]], fractions: list[float], sep_pt: float) -> str:
+    """'footnotesize', or 'scriptsize' when some column's longest unbreakable token would not fit."""
+    avail = TEXT_WIDTH_PT - 2 * len(fractions) * sep_pt
+    for cells, frac in zip(columns, fractions):
+        longest = max((len(t) for cell in cells for t in unbreakable_tokens(cell)), default=0)
+        if longest * CHAR_WIDTH_PT["footnotesize"] > frac * avail:
+            return "scriptsize"
+    return "footnotesize"
 
 
 def format_frame(frame: pd.DataFrame, formats: dict[str, Any]) -> pd.DataFrame:
