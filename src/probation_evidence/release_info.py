@@ -198,6 +198,11 @@ def build_date() -> dt.date:
     return dt.date.today()
 
 
+def _address_link(url: str) -> str:
+    """A link whose text is the address itself without its scheme, so it reads the same in print."""
+    return f"[{re.sub(r'^https?://', '', url)}]({url})"
+
+
 def _listing(days: list[dt.date]) -> str:
     text = [editions.fmt_day(d) for d in days]
     return text[0] if len(text) == 1 else ", ".join(text[:-1]) + " and " + text[-1]
@@ -263,11 +268,11 @@ def release_box_md(folder=None, root: Path = ROOT, today: dt.date | None = None)
              f"- **Data up to:** {data}",
              f"- **Next update:** {upcoming}",
              f"- **Not yet included:** {missing}",
-             f"- **Errors and questions:** please report them on the repository's issues page, "
-             f"<{issues_url(root)}>. The code and data are at <{repository_url(root)}>.",
+             f"- **Errors and questions:** please report an error or ask a question on the book's issues page, "
+             f"{_address_link(issues_url(root))}. The code and data are at {_address_link(repository_url(root))}.",
              f"- **How to cite:** {cite}",
              "- **Downloads:** every table as CSV, the whole data package and the data behind each chart, on the "
-             "{doc}`downloads` page. Earlier editions: {doc}`editions`.",
+             "{doc}`downloads` page. Every edition, and what changed in each: the {doc}`editions` page.",
              ":::"]
     return "\n".join(lines) + "\n"
 
