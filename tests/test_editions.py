@@ -139,7 +139,7 @@ def test_git_tags(tmp_path):
 def test_editions_page_without_git_uses_changelog_dates(tmp_path):
     root = make_root(tmp_path)
     page = editions.editions_md(root)
-    assert "no release history" in page
+    assert "release history is not available" in page
     assert "## Edition 0.2.0" in page and "Published 1 March 2026 (date from the changelog)." in page
     assert "[website](https://example-org.github.io/my-book/editions/0.2.0/)" in page
     assert "[PDF](https://example-org.github.io/my-book/editions/0.2.0/probation-evidence.pdf)" in page

@@ -216,8 +216,8 @@ def editions_md(root: Path = ROOT, site: str | None = None) -> str:
     listed = editions(read_changelog(root), tags)
     out = [HEADER]
     if tags is None:
-        out.append("This copy of the book has no release history (it was not built from the git repository), "
-                   "so the dates below are those written in the changelog.\n")
+        out.append("The release history is not available for this copy of the book, so the dates below are "
+                   "those written in the changelog.\n")
     elif not tags:
         out.append("No edition has been published yet: the first is in preparation.\n")
     if not listed:
