@@ -7,12 +7,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/*.bib book/_static/*) \
+BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/*.bib book/_static/* book/_ext/*.py) \
                 $(wildcard notebooks/*.ipynb) $(wildcard data/*) $(wildcard src/probation_evidence/*.py) \
-                $(wildcard tools/*.py) CHANGELOG.md
+                $(wildcard tools/*.py) CHANGELOG.md CITATION.cff
 PUBLISHED := _build/.published
 
-.PHONY: book test check-data bench clean setup tex chromium
+.PHONY: book test check-data bench clean setup tex chromium release publish
 
 book: $(PUBLISHED)
 
@@ -42,6 +42,18 @@ test: $(STAMP)
 bench: $(STAMP)
 	@bash tools/ensure-tex.sh
 	$(BIN)/python tools/bench.py
+
+# Release an edition: checks (clean tree, newer version, complete CHANGELOG entry), sets the version,
+# commits, tags vVERSION, builds, tests, and archives the website and PDF as editions/VERSION/ on the
+# local gh-pages branch. Pushes nothing. See tools/release.py.
+release: $(STAMP)
+	@$(BIN)/python tools/release.py "$(VERSION)"
+
+# Publish every archived edition to the gh-pages branch of $(REMOTE): the latest at the root, the PDF
+# at /probation-evidence.pdf, earlier editions under /editions/x.y.z/. See tools/publish.py.
+REMOTE ?= origin
+publish:
+	@$(PYTHON) tools/publish.py push --remote "$(REMOTE)"
 
 clean:
 	rm -rf _build

@@ -21,6 +21,15 @@ def _drop_thebe(app, pagename, templatename, context, doctree):
     context["script_files"] = kept
 
 
+def _inject_version(app, config):
+    """Sphinx's ``version`` and ``release`` (page footers, the PDF title page) are the edition number,
+    which is set in one place only: ``version`` in pyproject.toml, read by the package."""
+    from probation_evidence import __version__
+
+    config.version = config.release = __version__
+
+
 def setup(app):
     app.connect("html-page-context", _drop_thebe, priority=900)
+    app.connect("config-inited", _inject_version)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

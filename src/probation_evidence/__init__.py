@@ -10,4 +10,30 @@ Notebooks import from here; nothing here imports a notebook. Modules:
 - :mod:`.charts` – the house chart style;
 - :mod:`.cli` – the ``probation-evidence`` command.
 """
-__version__ = "0.1.0"
+
+
+def _read_version() -> str:
+    """The edition number, kept in one place: ``version`` in the ``[project]`` table of pyproject.toml.
+
+    Read from the source tree when it is there (so a release changes nothing in the package's
+    code), else from the installed package's metadata."""
+    import re
+    from pathlib import Path
+
+    pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+    if pyproject.is_file():
+        table = ""
+        for line in pyproject.read_text(encoding="utf-8").splitlines():
+            stripped = line.strip()
+            if stripped.startswith("["):
+                table = stripped
+            elif table == "[project]":
+                found = re.match(r"""version\s*=\s*["']([^"']+)["']""", stripped)
+                if found:
+                    return found.group(1)
+    from importlib.metadata import version
+
+    return version("probation-evidence")
+
+
+__version__ = _read_version()

@@ -178,8 +178,12 @@ def data_versions_md(folder=None) -> str:
 
 
 def render_all(folder=None) -> dict[str, str]:
+    from . import editions, release_info
+
     return {"key_findings.md": key_findings_md(folder), "data_dictionary.md": data_dictionary_md(folder),
-            "data_versions.md": data_versions_md(folder)}
+            "data_versions.md": data_versions_md(folder),
+            "release_info.md": release_info.release_box_md(folder), "downloads.md": release_info.downloads_md(folder),
+            "editions.md": editions.editions_md()}
 
 
 def write_all(target: Path, folder=None) -> list[str]:
