@@ -92,10 +92,7 @@ def data_vintage(folder=None) -> dict[str, str]:
 
 
 def key_findings_md(folder=None) -> str:
-    vint = data_vintage(folder)
-    lines = [HEADER, f"Edition {__version__}, built from data to {vint['workforce']} (workforce), "
-                     f"{vint['caseload']} (people under supervision) and inspection reports published to "
-                     f"{vint['inspections']}. See {{doc}}`data-versions`.\n"]
+    lines = [HEADER]  # the edition and data cut-offs are in the release box above the findings
     for item in key_findings(folder):
         lines.append(f"- {item['text']} ({{doc}}`More <../{item['chapter']}>`)")
     return "\n".join(lines) + "\n"
