@@ -28,7 +28,9 @@ question followed by its percentage), so a row with any of them also gets
 ``kq_source = "report_table"``, which the data validation requires of every row
 with ``kq_`` values. Other percentages in a report (sub-question findings,
 foreword figures) are not key-question scores and are not read into ``kq_``
-columns; they belong in the ``inspection_headline_figures`` table.
+columns; they belong in the ``inspection_headline_figures`` table. The column
+``standards_inadequate_stated`` is never filled here: a report prints every
+standard's rating, so the rating columns say it all.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
-"""Generated book pages: key findings, data dictionary and data versions.
+"""Generated book pages: key findings, data dictionary, data versions and source coverage.
 
 Glue only works within one page, so the landing page's numbers come from a generated
 include (``book/_generated/key_findings.md``), computed with the same functions as the
-chapters. The data dictionary is generated from ``data/datapackage.json`` so it is never
-written twice. Files are rewritten only when their content changes, so an unchanged
+chapters. The data dictionary is generated from ``data/datapackage.json`` and the optional
+tables' schemas in ``schemas/`` so it is never written twice; the source coverage table on the
+About the data page is counted by ``provenance``. Files are rewritten only when their content changes, so an unchanged
 build stays incremental.
 """
 from __future__ import annotations
