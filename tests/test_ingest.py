@@ -59,6 +59,7 @@ SEED_ROW = {
     "kq_review_safety": 44.0,
     "kq_court_work": 5.0,
     "kq_outcomes": 39.0,
+    "kq_source": "report_table",
     "cases_inspected": 102,
     "po_vacancy_pct": 19.0,
     "court_vacancy_pct": 43.0,
@@ -100,6 +101,7 @@ COMPOSED_2024_ROW = {
     "kq_review_engaging": 61.0,
     "kq_review_desistance": 50.0,
     "kq_review_safety": 36.0,
+    "kq_source": "report_table",
     "cases_inspected": 60,
     "po_vacancy_pct": 28.0,
     "pso_vacancy_pct": 12.0,
@@ -193,7 +195,7 @@ def test_seed_report_names_what_it_does_not_state(seed_result: IngestResult) -> 
 
 def test_values_have_the_documented_types(seed_result: IngestResult) -> None:
     for column, value in seed_result.row.items():
-        if column.startswith("kq_") or column.endswith("_pct"):
+        if (column.startswith("kq_") and column != "kq_source") or column.endswith("_pct"):
             assert type(value) is float, column
         elif column in ("score", "cases_inspected", "practitioner_interviews", "pdu_caseload"):
             assert type(value) is int, column
@@ -326,8 +328,9 @@ def test_2024_regional_court_rating_is_not_taken_as_the_pdus() -> None:
 
 
 def test_expected_columns_follow_the_framework() -> None:
-    assert expected_columns("2021") == COLUMNS
-    assert expected_columns(None) == COLUMNS
+    read_from_text = tuple(c for c in COLUMNS if c != "kq_source")  # kq_source is set, never read
+    assert expected_columns("2021") == read_from_text
+    assert expected_columns(None) == read_from_text
     in_2024 = expected_columns("2024")
     assert "r_staff" in in_2024
     assert not {"score", "r_court_work", "r_information_facilities"} & set(in_2024)
@@ -376,7 +379,7 @@ def test_unrelated_text_gives_an_empty_row_and_a_warning() -> None:
     )
     result = parse_report(text)
     assert result.row == {}
-    assert result.missing == list(COLUMNS)
+    assert result.missing == list(expected_columns(None))
     assert any("does not look like" in w for w in result.warnings)
 
 
@@ -384,7 +387,7 @@ def test_unrelated_text_gives_an_empty_row_and_a_warning() -> None:
 def test_odd_input_never_raises(text: str) -> None:
     result = parse_report(text)
     assert result.row == {}
-    assert result.missing == list(COLUMNS)
+    assert result.missing == list(expected_columns(None))
 
 
 def test_ratings_panel_alone_fills_only_the_ratings(seed_text: str) -> None:
@@ -394,7 +397,7 @@ def test_ratings_panel_alone_fills_only_the_ratings(seed_text: str) -> None:
     assert result.row["framework"] == "2021"
     assert result.row["score"] == 2
     assert result.row["fieldwork_start"] == "2022-11"
-    assert not any(c.startswith("kq_") for c in result.row)
+    assert not any(c.startswith("kq_") for c in result.row)  # no key question, so no kq_source either
     assert "cases_inspected" in result.missing
     assert "kq_assess_safety" in result.missing
 
@@ -482,3 +485,43 @@ def test_utf8_with_byte_order_mark_is_accepted(
     path = tmp_path / "bom_report.txt"
     path.write_bytes(seed_text.encode("utf-8-sig"))
     assert parse_report_file(path) == seed_result
+
+
+# --------------------------------------------------------------------------------------
+# Key-question percentages carry their source
+# --------------------------------------------------------------------------------------
+
+
+def test_key_question_percentages_are_marked_as_from_the_report_table() -> None:
+    """A row with kq_ values says where they were read, as the validation requires; a row without has no kq_source."""
+    one_question = parse_report("Does assessment focus sufficiently on keeping other people safe? 31%")
+    assert one_question.row == {"kq_assess_safety": 31.0, "kq_source": "report_table"}
+    no_question = parse_report("Only 24 per cent of cases inspected showed sufficient assessment of the risk of serious harm.")
+    assert not any(c.startswith("kq_") for c in no_question.row)  # a press-release sentence is not a key question
+    assert "kq_source" not in no_question.missing
+
+
+def test_a_dropped_regional_court_figure_leaves_no_kq_source() -> None:
+    text = (COMPOSED_2024.read_text(encoding="utf-8").split("Does assessment")[0]
+            + "\nIs pre-sentence information and advice provided to court sufficiently analytical and personalised? 12%\n")
+    result = parse_report(text)
+    assert result.row["framework"] == "2024"
+    assert "kq_court_work" not in result.row and "kq_source" not in result.row
+
+
+def test_an_ingested_row_passes_the_key_question_rules(data_copy) -> None:
+    """The update path's row (parsed report + its address) satisfies kq-needs-report-source; without kq_source it fails."""
+    from probation_evidence import load
+    from probation_evidence.update import append_inspection
+    from probation_evidence.validate import DataValidationError
+
+    row = dict(parse_report_file(SEED).row)
+    row.update(published="2031-02-01", source_url="https://www.justiceinspectorates.gov.uk/hmiprobation/inspections/llrpdu/")
+    append_inspection(dict(row), folder=data_copy)
+    table = load.load_table("pdu_inspections", data_copy).set_index("inspection_id")
+    assert table.loc["leicester-leicestershire-and-rutland-2031", "kq_source"] == "report_table"
+
+    row.pop("kq_source")
+    row["published"] = "2032-02-01"
+    with pytest.raises(DataValidationError, match="kq-needs-report-source"):
+        append_inspection(dict(row), folder=data_copy)

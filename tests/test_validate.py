@@ -254,3 +254,189 @@ def test_random_corruptions_are_rejected_with_a_message(data_copy, kind, row, ju
     text = "\n".join(str(p) for p in probs)
     assert "data/pdu_inspections.csv" in text or "pdu_inspections" in text
     assert all(p.rule for p in probs)
+
+
+# ------------------------------------------------------------------ optional tables live in schemas/
+def test_optional_tables_are_outside_the_package_but_known_to_the_loader(data_copy):
+    package_names = load.table_names(data_copy, include_optional=False)
+    assert "caseload_quality_cases" not in package_names and "caseload_quality_bands" not in package_names
+    assert {"caseload_quality_cases", "caseload_quality_bands"} <= set(load.table_names(data_copy))
+    assert load.is_optional("caseload_quality_bands", data_copy) and not load.is_optional("regions", data_copy)
+    assert load.table_path("caseload_quality_cases", data_copy) == data_copy / "caseload_quality_cases.csv"
+    assert not load.is_present("caseload_quality_bands", data_copy)
+    out = run_cli("--data-dir", str(data_copy), "check-data")
+    assert out.returncode == 0
+    assert "optional tables not present: caseload_quality_bands, caseload_quality_cases" in out.stdout
+
+
+def test_optional_table_when_present_is_validated_and_loaded(data_copy):
+    good = "case_id,practitioner_id,caseload,sufficient,source\nc1,p1,42,1,test\nc2,p1,55,0,test\n"
+    (data_copy / "caseload_quality_cases.csv").write_text(good, encoding="utf-8")
+    assert load.is_present("caseload_quality_cases", data_copy)
+    assert load.validate_package(data_copy) == []  # present, declared in schemas/, so not an undeclared file
+    frame = load.load_table("caseload_quality_cases", data_copy)
+    assert list(frame["caseload"]) == [42, 55] and frame["caseload"].dtype == "Int64"
+    (data_copy / "caseload_quality_cases.csv").write_text(good.replace(",55,0,", ",55,2,"), encoding="utf-8")
+    probs = load.validate_package(data_copy)
+    assert [(p.file, p.line, p.column, p.value) for p in probs] == [("data/caseload_quality_cases.csv", 3, "sufficient", "2")]
+    assert "maximum" in probs[0].rule
+
+
+def test_optional_schemas_are_current():
+    """schemas/*.json are what tools/make_datapackage.py writes, one per optional table."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import make_datapackage
+
+    built = {r["name"]: r for r in make_datapackage.optional_resources()}
+    on_disk = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in (ROOT / "schemas").glob("*.json")}
+    assert set(on_disk) == set(built)
+    for name, res in on_disk.items():
+        assert res["schema"] == built[name]["schema"] and res["path"] == f"{name}.csv" and res["optional"] is True
+
+
+def test_a_broken_optional_schema_is_reported(data_copy, tmp_path, monkeypatch):
+    schemas = tmp_path / "schemas"
+    schemas.mkdir()
+    (schemas / "caseload_quality_cases.json").write_text("{not json", encoding="utf-8")
+    monkeypatch.setenv(load.SCHEMAS_ENV_VAR, str(schemas))
+    probs = load.validate_package(data_copy)
+    assert probs and probs[0].file == "schemas/caseload_quality_cases.json" and "JSON" in probs[0].rule
+
+
+# ------------------------------------------------------------------ frictionless's own validation
+def test_frictionless_validates_the_package():
+    """The reference implementation (frictionless-py) finds every resource of data/datapackage.json valid."""
+    from frictionless import validate
+
+    report = validate(str(ROOT / "data" / "datapackage.json"))
+    invalid = {task.name: [e.message for e in task.errors][:3] for task in report.tasks if not task.valid}
+    assert report.valid, invalid
+    assert len(report.tasks) == len(load.table_names(include_optional=False))
+
+
+def test_frictionless_agrees_on_a_broken_copy(data_copy):
+    """The same check fails on a corrupted copy, so the test above can fail."""
+    from frictionless import validate
+
+    set_cell(data_copy, PDU, 3, "overall_rating", "Satisfactory")
+    report = validate(str(data_copy / "datapackage.json"))
+    assert not report.valid
+    errors = [e for task in report.tasks for e in task.errors]
+    assert [(e.type, e.row_number, e.field_name) for e in errors] == [("constraint-error", 5, "overall_rating")]
+
+
+# ------------------------------------------------------------------ declared rules: one bad input each
+HEADLINE = "inspection_headline_figures.csv"
+LLR = "leicester-leicestershire-and-rutland-2023"
+
+
+def row_index(folder: Path, name: str, column: str, value: str) -> int:
+    return next(i for i, r in enumerate(rows_of(folder / name)[1]) if r[column] == value)
+
+
+def test_kq_value_needs_its_source(data_copy):
+    i = row_index(data_copy, PDU, "inspection_id", "knowsley-and-st-helens-2023")
+    line = set_cell(data_copy, PDU, i, "kq_assess_safety", "24")  # a press-release figure typed into a kq_ column
+    probs = problems_for(data_copy, "pdu_inspections")
+    assert [(p.line, p.column) for p in probs] == [(line, "kq_source")]
+    assert probs[0].rule.startswith("kq-needs-report-source") and "inspection_headline_figures" in probs[0].rule
+
+
+def test_kq_source_needs_kq_values_and_an_inspectorate_address(data_copy):
+    i = row_index(data_copy, PDU, "inspection_id", "wigan-2023")
+    line = set_cell(data_copy, PDU, i, "kq_source", "report_table")
+    assert [(p.line, p.column, p.rule.split(":")[0]) for p in problems_for(data_copy, "pdu_inspections")] == \
+        [(line, "kq_source", "kq-source-needs-kq")]
+    set_cell(data_copy, PDU, i, "kq_plan_safety", "40")
+    set_cell(data_copy, PDU, i, "source_url", "https://feeds.bbci.co.uk/news/uk-england-manchester-65707160")
+    assert [(p.line, p.column, p.rule.split(":")[0]) for p in problems_for(data_copy, "pdu_inspections")] == \
+        [(line, "source_url", "kq-needs-report-source")]
+
+
+@pytest.mark.parametrize("inspection, ratings, stated, expected", [
+    ("cambridgeshire-and-peterborough-2024", {"r_leadership": "Inadequate", "r_staff": "Inadequate"}, "1", "at least the 2"),
+    ("cambridgeshire-and-peterborough-2024", {"r_services": "Good", "r_staff": "Requires improvement"}, "6", "at most 5"),
+    ("essex-north-2022", {}, "10", "maximum"),  # beyond nine standards: the schema's own limit
+    (LLR, {}, "7", "blank when every one"),
+])
+def test_inadequate_count_must_fit_the_ratings(data_copy, inspection, ratings, stated, expected):
+    i = row_index(data_copy, PDU, "inspection_id", inspection)
+    for column, rating in ratings.items():
+        set_cell(data_copy, PDU, i, column, rating)
+    line = set_cell(data_copy, PDU, i, "standards_inadequate_stated", stated)
+    probs = problems_for(data_copy, "pdu_inspections")
+    assert [(p.line, p.column, p.value) for p in probs] == [(line, "standards_inadequate_stated", stated)]
+    assert expected in probs[0].rule
+
+
+def test_headline_figure_may_not_repeat_a_key_question_score(data_copy):
+    header, rows = rows_of(data_copy / HEADLINE)
+    rows.append({"inspection_id": LLR, "measure": "assessment sufficiently focused on keeping other people safe", "wording": "paraphrased",
+                 "stage": "assessment", "aim": "safety", "value": "31", "unit": "percent", "denominator": "", "source_type": "primary",
+                 "source_url": "https://www.justiceinspectorates.gov.uk/hmiprobation/inspections/llrpdu/", "notes": ""})
+    write_rows(data_copy / HEADLINE, header, rows)
+    assert problems_for(data_copy, "inspection_headline_figures") == []  # one table alone cannot see the duplicate
+    probs = load.validate_package(data_copy)
+    assert [(p.file, p.line, p.column, p.value) for p in probs] == [(f"data/{HEADLINE}", len(rows) + 1, "value", "31")]
+    assert "headline-not-a-kq-duplicate" in probs[0].rule and "kq_assess_safety" in probs[0].rule
+    # the same number for another stage is a different figure, not a duplicate
+    set_cell(data_copy, HEADLINE, len(rows) - 1, "stage", "case_management")
+    assert load.validate_package(data_copy) == []
+
+
+@pytest.mark.parametrize("changes, column, expected", [
+    ({"value": "120"}, "value", "at most 100"),
+    ({"unit": "cases", "value": "24"}, "denominator", "needs the number of cases"),
+    ({"unit": "cases", "value": "60", "denominator": "50"}, "value", "at most the denominator"),
+    ({"unit": "cases", "value": "2.5", "denominator": "50"}, "value", "whole number"),
+])
+def test_headline_figure_values_fit_their_unit(data_copy, changes, column, expected):
+    i = row_index(data_copy, HEADLINE, "inspection_id", "knowsley-and-st-helens-2023")
+    for col, value in changes.items():
+        line = set_cell(data_copy, HEADLINE, i, col, value)
+    probs = problems_for(data_copy, "inspection_headline_figures")
+    assert [(p.line, p.column) for p in probs] == [(line, column)] and expected in probs[0].rule
+
+
+def test_headline_figure_must_name_a_known_inspection(data_copy):
+    set_cell(data_copy, HEADLINE, 0, "inspection_id", "nowhere-2024")
+    assert any(p.file == f"data/{HEADLINE}" and "foreignKey" in p.rule and p.value == "nowhere-2024"
+               for p in load.validate_package(data_copy))
+
+
+def test_source_type_must_match_the_addresses(data_copy):
+    nf = "national_facts.csv"
+    i = row_index(data_copy, nf, "source_type", "secondary")
+    line = set_cell(data_copy, nf, i, "source_type", "primary")
+    probs = problems_for(data_copy, "national_facts")
+    assert [(p.line, p.column, p.value) for p in probs] == [(line, "source_type", "primary")]
+    assert "source-type-matches-addresses" in probs[0].rule and "'secondary'" in probs[0].rule
+    set_cell(data_copy, nf, i, "source_type", "secondary")
+    set_cell(data_copy, nf, i, "source_url", "https://www.gov.uk/government/statistics/example")  # now a primary page
+    assert "'primary'" in problems_for(data_copy, "national_facts")[0].rule
+
+
+def test_regional_staffing_regions_and_units(data_copy):
+    rs = "regional_staffing.csv"
+    set_cell(data_copy, rs, 0, "region", "Midlands")
+    assert any(p.file == f"data/{rs}" and "foreignKey" in p.rule and p.value == "Midlands" for p in load.validate_package(data_copy))
+    set_cell(data_copy, rs, 0, "region", "East Midlands")
+    line = set_cell(data_copy, rs, 0, "unit", "percent")  # vacancies are a count
+    probs = problems_for(data_copy, "regional_staffing")
+    assert [(p.line, p.column) for p in probs] == [(line, "unit")] and "regional-unit-fits-measure" in probs[0].rule
+
+
+def test_a_declared_rule_must_be_implemented(data_copy):
+    package = json.loads((data_copy / "datapackage.json").read_text(encoding="utf-8"))
+    package["resources"][0].setdefault("rules", []).append({"id": "no-such-rule", "description": "x"})
+    (data_copy / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    probs = load.validate_package(data_copy)
+    assert [(p.file, p.value) for p in probs] == [("datapackage.json", "no-such-rule")] and "not implemented" in probs[0].rule
+
+
+def test_an_unreadable_table_is_reported_once_not_through_every_foreign_key(data_copy):
+    header, rows = rows_of(data_copy / PDU)
+    header.remove("framework")
+    write_rows(data_copy / PDU, header, rows)
+    probs = load.validate_package(data_copy)
+    assert [(p.file, p.line, p.column) for p in probs] == [("data/pdu_inspections.csv", 1, "framework")]

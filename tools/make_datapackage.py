@@ -1,8 +1,13 @@
 """Write data/datapackage.json: the machine-readable schema and data dictionary.
 
 The descriptor is the single statement of every table's fields, types, units, allowed
-values, keys, sources and licence. The package validates against it and the book's data
-dictionary page is generated from it. Edit this script, run it, and commit both files.
+values, keys, sources and licence, and it names the rules across columns or tables that
+Table Schema cannot express (implemented in probation_evidence.validate.RULES). The package
+validates against it and the book's data dictionary page is generated from it.
+
+Optional tables (files a user may supply) are written to schemas/<name>.json instead of the
+package, because a Data Package may not declare files that do not exist; the loader reads them
+from there. Edit this script, run it, and commit data/datapackage.json and schemas/.
 """
 from __future__ import annotations
 
@@ -59,6 +64,27 @@ def url_field(required=True):
 
 def notes_field():
     return f("notes", "string", "What the source says, how a value was derived, caveats and disagreements between sources.")
+
+
+SOURCE_TYPES = ["primary", "mirror", "secondary"]
+SOURCE_TYPE_TEXT = ("primary = at least one address is the publisher's own page (gov.uk and other government sites, "
+                    "parliament.uk, the inspectorate, the National Audit Office, a council); mirror = only third-party copies "
+                    "of an official document (for example Parallel Parliament, Scribd, vLex); secondary = only news, blogs or other "
+                    "third-party reports. Checked against the addresses in source_url (see probation_evidence.provenance).")
+
+
+def source_type_field():
+    return f("source_type", "string", SOURCE_TYPE_TEXT, required=True, enum=SOURCE_TYPES)
+
+
+def rule(rule_id, text):
+    """A cross-field or cross-table rule, implemented in probation_evidence.validate (RULES)."""
+    return {"id": rule_id, "description": text}
+
+
+SOURCE_TYPE_RULE = rule("source-type-matches-addresses",
+                        "source_type must agree with the addresses in source_url (primary if any is the publisher's own page, "
+                        "else mirror if any is a copy of an official document, else secondary).")
 
 
 WORKFORCE_MEASURES = ["probation_service_fte", "po_fte", "pso_fte", "hmpps_total_fte", "po_leaving_rate_pct",
@@ -134,7 +160,7 @@ def resources():
                 f("unit", "string", "Unit of stated_change.", required=True, enum=["FTE", "percentage points", "headcount", "people"]),
                 f("stated_change", "number", "Change stated in the bulletin (FTE, headcount or percentage points; negative = fall)."),
                 f("stated_change_pct", "number", "Percentage change stated in the bulletin (negative = fall).", unit="percent", minimum=-100, maximum=1000),
-                f("comparison_date", "date", "The earlier date the change is measured from; blank where the stored copy was cut off."),
+                f("comparison_date", "date", "The earlier date the change is measured from; blank where the copy of the bulletin held does not give it."),
                 f("direction_stated", "boolean", "false where the bulletin gives the size of a change but not its direction.", required=True),
                 url_field(), notes_field()],
             "primaryKey": ["statement_id"], "missingValues": [""]},
@@ -143,7 +169,7 @@ def resources():
         "name": "probation_caseload", "path": "probation_caseload.csv",
         "title": "People under Probation Service supervision (totals)",
         "description": ("Total people supervised by probation (court orders and pre- and post-release supervision combined). "
-                        "The split by type was not reachable in the sources available to this project."),
+                        "The split into court orders and pre- and post-release supervision is not yet collected."),
         "licenses": [OGL, OPL],
         "sources": [{"title": "Offender Management Statistics quarterly (Ministry of Justice)",
                      "path": "https://www.gov.uk/government/collections/offender-management-statistics-quarterly"}],
@@ -169,7 +195,17 @@ def resources():
         f("score", "integer", "Score out of 27 (2021 framework only): Outstanding 3, Good 2, Requires improvement 1, Inadequate 0 points per standard.", unit="points out of 27", minimum=0, maximum=27),
     ]
     pdu_fields += [f(n, "string", f"Rating for {d}.", enum=RATINGS) for n, d in STANDARDS]
-    pdu_fields += [pct(n, f"Percentage of inspected cases judged sufficient. {d}") for n, d in KQ]
+    pdu_fields += [f("standards_inadequate_stated", "integer",
+                     "Number of standards a source says were rated Inadequate where it does not say which (for example "
+                     "'Inadequate in six of seven standards'); blank where every rating is known or no count is stated. "
+                     "The rating columns hold only the ratings that are named.", unit="standards", minimum=0, maximum=9)]
+    pdu_fields += [pct(n, f"Percentage of inspected cases judged sufficient on this key question, from the report's key-question "
+                          f"table only. {d}") for n, d in KQ]
+    pdu_fields += [f("kq_source", "string",
+                     "Where the kq_ percentages were read: report_table = the key-question table of the inspection report; "
+                     "data_annexe = the report's data annexe. Required when any kq_ column has a value; percentages from a "
+                     "foreword, press release or news story belong in inspection_headline_figures, not here.",
+                     enum=["report_table", "data_annexe"])]
     pdu_fields += [
         f("cases_inspected", "integer", "Number of cases inspected.", unit="cases", minimum=1),
         f("practitioner_interviews", "integer", "Number of probation practitioners interviewed.", unit="people", minimum=0),
@@ -187,13 +223,62 @@ def resources():
     yield {
         "name": "pdu_inspections", "path": "pdu_inspections.csv",
         "title": "HM Inspectorate of Probation inspections of Probation Delivery Units",
-        "description": ("One row per published PDU inspection since unification (June 2021). Blank = not found in a reachable source, "
-                        "not zero. Key-question percentages are shares of inspected cases judged sufficient."),
+        "description": ("One row per published PDU inspection since unification (June 2021). Blank = not published or not yet collected, "
+                        "never zero. Key-question (kq_) columns hold only the percentages of a report's key-question table (kq_source says "
+                        "which): shares of inspected cases judged sufficient. Other percentages from forewords, press releases and news "
+                        "are in inspection_headline_figures."),
         "licenses": [OGL],
         "sources": [{"title": "HM Inspectorate of Probation inspection reports and press releases",
                      "path": "https://hmiprobation.justiceinspectorates.gov.uk/"}],
         "schema": {"fields": pdu_fields, "primaryKey": ["inspection_id"], "missingValues": [""],
                    "foreignKeys": [{"fields": ["pdu_id"], "reference": {"resource": "pdus", "fields": ["pdu_id"]}}]},
+        "rules": [
+            rule("kq-needs-report-source",
+                 "A row with any kq_ value names its kq_source, and its source_url includes an address on the inspectorate's site."),
+            rule("kq-source-needs-kq", "kq_source is blank when no kq_ column has a value."),
+            rule("inadequate-count-consistent",
+                 "standards_inadequate_stated is at least the number of rating columns rated Inadequate, at most the framework's "
+                 "number of standards (nine in 2021, seven in 2024) less those rated otherwise, and blank when every standard "
+                 "of the framework is rated."),
+        ],
+    }
+    yield {
+        "name": "inspection_headline_figures", "path": "inspection_headline_figures.csv",
+        "title": "Other figures published about PDU inspections (forewords, press releases, news)",
+        "description": ("Percentages and counts about an inspection's casework or staffing that are not key-question scores: "
+                        "sub-question findings, figures from a report's foreword or press release, or news reports of them. "
+                        "Each is kept with the measure's wording and its denominator where stated, so that no analysis mixes "
+                        "them with the key-question columns of pdu_inspections."),
+        "licenses": [OGL],
+        "sources": [{"title": "HM Inspectorate of Probation inspection reports and press releases; news reports (marked secondary)",
+                     "path": "https://hmiprobation.justiceinspectorates.gov.uk/"}],
+        "schema": {"fields": [
+            f("inspection_id", "string", "Inspection (pdu_inspections.inspection_id).", required=True, pattern=r"^[a-z0-9-]+-\d{4}$"),
+            f("measure", "string", "What the figure measures, in the source's words where wording is 'quoted'.", required=True),
+            f("wording", "string", "quoted = measure reproduces the source's words; paraphrased = the source's exact words are not "
+                                   "held and measure summarises them.", required=True, enum=["quoted", "paraphrased"]),
+            f("stage", "string", "Stage of casework the figure is about (case_management = across all stages; organisation = "
+                                 "staffing, leadership or services).", required=True,
+              enum=["assessment", "planning", "implementation_delivery", "reviewing", "court_work", "outcomes",
+                    "case_management", "organisation"]),
+            f("aim", "string", "Aim the figure is about: engaging the person, desistance, keeping other people safe, or other.",
+              required=True, enum=["engaging", "desistance", "safety", "other"]),
+            f("value", "number", "The figure: a percentage, or a count of cases out of denominator.", required=True, minimum=0),
+            f("unit", "string", "percent, or cases (a count out of denominator).", required=True, enum=["percent", "cases"]),
+            f("denominator", "integer", "Number of cases the figure is out of, where stated (required when unit is cases).",
+              unit="cases", minimum=1),
+            source_type_field(), url_field(), notes_field()],
+            "primaryKey": ["inspection_id", "measure"], "missingValues": [""],
+            "foreignKeys": [{"fields": ["inspection_id"],
+                             "reference": {"resource": "pdu_inspections", "fields": ["inspection_id"]}}]},
+        "rules": [
+            SOURCE_TYPE_RULE,
+            rule("headline-value-in-range",
+                 "A percent is at most 100; a count of cases has a denominator, is a whole number and is at most the denominator."),
+            rule("headline-not-a-kq-duplicate",
+                 "A percentage whose stage and aim correspond to a key question never equals that inspection's kq_ value for the "
+                 "same key question: a figure is either a key-question score (pdu_inspections) or a headline figure (here), never both."),
+        ],
     }
     yield {
         "name": "pdus", "path": "pdus.csv", "title": "Probation Delivery Units: identifiers and names",
@@ -247,7 +332,7 @@ def resources():
     yield {
         "name": "regions", "path": "regions.csv", "title": "Probation regions and the number of PDUs in each",
         "description": ("The twelve probation regions (eleven in England, one in Wales) and the number of PDUs a source states for each. "
-                        "No source reached states the national total, so the coverage statement counts what is known."),
+                        "No source collected so far states the national total, so the coverage statement counts what is known."),
         "licenses": [OGL], "sources": [{"title": "HM Inspectorate of Probation and local authority papers", "path": "https://hmiprobation.justiceinspectorates.gov.uk/"}],
         "schema": {"fields": [
             f("region", "string", "Probation region.", required=True, unique=True),
@@ -256,8 +341,49 @@ def resources():
             "primaryKey": ["region"], "missingValues": [""]},
     }
     yield {
+        "name": "regional_staffing", "path": "regional_staffing.csv",
+        "title": "Staffing, vacancies and workloads by probation region",
+        "description": ("Regional figures wherever they are published: vacancies and staff in post from parliamentary written "
+                        "answers, staffing against target and average caseloads from the inspectorate's regional reports. One row "
+                        "per region, measure, grade, reference date and vintage (the date the source was published). Figures on "
+                        "different bases (FTE, headcount, basis not stated) are kept apart by unit and never added together."),
+        "licenses": [OGL, OPL],
+        "sources": [{"title": "Parliamentary written answers", "path": "https://questions-statements.parliament.uk/"},
+                    {"title": "HM Inspectorate of Probation regional inspection reports", "path": "https://hmiprobation.justiceinspectorates.gov.uk/"}],
+        "schema": {"fields": [
+            f("region", "string", "Probation region (regions.region).", required=True),
+            f("measure", "string", "vacancies = posts vacant; staffing_pct_of_target = staff in post as a percentage of the target "
+                                   "staffing level; staff_in_post; leaving_rate_pct = leavers in the 12 months to the date as a "
+                                   "percentage of average staff in post; leavers = people who left in the period; "
+                                   "average_caseload = cases per practitioner; wmt_average_pct = average Workload Measurement Tool "
+                                   "percentage of capacity.", required=True,
+              enum=["vacancies", "staffing_pct_of_target", "staff_in_post", "leaving_rate_pct", "leavers", "average_caseload",
+                    "wmt_average_pct"]),
+            f("grade", "string", "Staff group the figure covers.", required=True,
+              enum=["all_grades", "probation_officer", "probation_services_officer", "trainee_probation_officer",
+                    "senior_probation_officer"]),
+            f("date", "string", "Reference date of the figure, or end of the period it covers", required=True, partial_date=True),
+            f("value", "number", "The figure.", required=True, minimum=0),
+            f("unit", "string", "Unit: FTE (full-time equivalent), headcount, people (the source does not say whether FTE or "
+                                "headcount), percent, or cases.", required=True,
+              enum=["FTE", "headcount", "people", "percent", "cases"]),
+            f("value_bound", "string", "exact, approximate ('about 500'), lower ('over') or upper ('just under').", required=True,
+              enum=["exact", "approximate", "lower", "upper"]),
+            f("vintage", "string", "Publication date of the source (the answer, report or article)", required=True, partial_date=True),
+            source_type_field(), url_field(), notes_field()],
+            "primaryKey": ["region", "measure", "grade", "date", "vintage"], "missingValues": [""],
+            "foreignKeys": [{"fields": ["region"], "reference": {"resource": "regions", "fields": ["region"]}}]},
+        "rules": [
+            SOURCE_TYPE_RULE,
+            rule("regional-unit-fits-measure",
+                 "Percent measures (staffing_pct_of_target, leaving_rate_pct, wmt_average_pct) are in percent and at most "
+                 "100 (400 for the workload tool); counts (vacancies, staff_in_post, leavers) are in FTE, headcount or people; "
+                 "average_caseload is in cases."),
+        ],
+    }
+    yield {
         "name": "local_facts", "path": "local_facts.csv",
-        "title": "Local figures for two PDUs from the seed documents",
+        "title": "Local figures for two PDUs from local authority papers and an inspection report",
         "description": ("Staffing and workload figures for Leicester, Leicestershire and Rutland PDU and Lewisham and Bromley PDU from "
                         "local authority papers and the 2022 inspection report. Local, often unvalidated figures: they illustrate, they "
                         "do not measure the national picture."),
@@ -283,35 +409,6 @@ def resources():
             f("kind", "string", "structure, policy, target or recommendation.", required=True, enum=["structure", "policy", "target", "recommendation"]),
             url_field(), notes_field()],
             "primaryKey": ["date", "event"], "missingValues": [""]},
-    }
-    yield {
-        "name": "caseload_quality_cases", "path": "caseload_quality_cases.csv", "optional": True,
-        "title": "Optional: case-level inspection data (practitioner caseload and whether the case was judged sufficient)",
-        "description": ("Not published: place a file here (for example from an inspection data annexe or a data request) and the caseloads "
-                        "chapter fits the segmented threshold model to it automatically. One row per inspected case."),
-        "licenses": [OGL], "sources": [{"title": "User supplied", "path": "caseload_quality_cases.csv"}],
-        "schema": {"fields": [
-            f("case_id", "string", "Case identifier.", required=True, unique=True),
-            f("practitioner_id", "string", "Practitioner identifier (for the cluster bootstrap)."),
-            f("caseload", "integer", "The practitioner's caseload when the case was inspected.", unit="cases", required=True, minimum=0, maximum=500),
-            f("sufficient", "integer", "1 if inspectors judged the case sufficient on the chosen key question, else 0.", required=True, minimum=0, maximum=1),
-            f("source", "string", "Where the row comes from.", required=True)],
-            "primaryKey": ["case_id"], "missingValues": [""]},
-    }
-    yield {
-        "name": "caseload_quality_bands", "path": "caseload_quality_bands.csv", "optional": True,
-        "title": "Optional: counts of cases judged sufficient by practitioner caseload band",
-        "description": ("Band-level figures such as those behind Research & Analysis Bulletin 2021/02 (not reachable in the sources available "
-                        "to this project). If present, the caseloads chapter fits the grouped segmented model to it."),
-        "licenses": [OGL], "sources": [{"title": "User supplied", "path": "caseload_quality_bands.csv"}],
-        "schema": {"fields": [
-            f("band_low", "integer", "Lowest caseload in the band.", unit="cases", required=True, minimum=0),
-            f("band_high", "integer", "Highest caseload in the band.", unit="cases", required=True, minimum=0),
-            f("n_cases", "integer", "Cases inspected in the band.", required=True, minimum=1),
-            f("n_sufficient", "integer", "Cases judged sufficient.", required=True, minimum=0),
-            f("quality_measure", "string", "Which judgement is counted.", required=True),
-            url_field()],
-            "primaryKey": ["band_low", "band_high", "quality_measure"], "missingValues": [""]},
     }
     bound_enum = ["exact", "approximate", "lower", "upper", "not_stated", "direction_only"]
     yield {
@@ -364,16 +461,16 @@ def resources():
     }
     yield {
         "name": "national_facts", "path": "national_facts.csv", "title": "National staffing facts: vacancies, targets, workloads, recruitment",
-        "description": "Single national figures from bulletins, parliamentary answers, the NAO and the inspectorate; source_type marks secondary copies.",
+        "description": "Single national figures from bulletins, parliamentary answers, the NAO and the inspectorate; source_type marks mirrors and secondary sources.",
         "licenses": [OGL, OPL], "sources": [{"title": "Mixed; see source_url per row", "path": "https://www.gov.uk/"}],
         "schema": {"fields": [
             f("date", "string", "Reference date of the figure (blank where the source gives none)", partial_date=True),
             f("measure", "string", "What the figure is.", required=True, pattern=r"^[a-z0-9_]+$"),
             f("value", "number", "The figure.", required=True),
             f("unit", "string", "Unit.", required=True),
-            f("source_type", "string", "primary = the publisher's own page or Hansard; secondary = a copy or report by a third party.", required=True, enum=["primary", "secondary"]),
-            url_field(), notes_field()],
+            source_type_field(), url_field(), notes_field()],
             "primaryKey": ["measure", "date"], "missingValues": [""]},
+        "rules": [SOURCE_TYPE_RULE],
     }
     yield {
         "name": "national_quality", "path": "national_quality.csv", "title": "National inspection results from annual reports and statements",
@@ -392,8 +489,43 @@ def resources():
     }
 
 
+def optional_resources():
+    """Tables the book uses when a user supplies them. They are not in the package (a Data Package may not
+    declare files that do not exist); their schemas live in schemas/, where the loader finds them."""
+    yield {
+        "name": "caseload_quality_cases", "path": "caseload_quality_cases.csv",
+        "title": "Optional: case-level inspection data (practitioner caseload and whether the case was judged sufficient)",
+        "description": ("Not published: place a file here (for example from an inspection data annexe or a data request) and the caseloads "
+                        "chapter fits the segmented threshold model to it automatically. One row per inspected case."),
+        "licenses": [OGL], "sources": [{"title": "User supplied", "path": "caseload_quality_cases.csv"}],
+        "schema": {"fields": [
+            f("case_id", "string", "Case identifier.", required=True, unique=True),
+            f("practitioner_id", "string", "Practitioner identifier (for the cluster bootstrap)."),
+            f("caseload", "integer", "The practitioner's caseload when the case was inspected.", unit="cases", required=True, minimum=0, maximum=500),
+            f("sufficient", "integer", "1 if inspectors judged the case sufficient on the chosen key question, else 0.", required=True, minimum=0, maximum=1),
+            f("source", "string", "Where the row comes from.", required=True)],
+            "primaryKey": ["case_id"], "missingValues": [""]},
+    }
+    yield {
+        "name": "caseload_quality_bands", "path": "caseload_quality_bands.csv",
+        "title": "Optional: counts of cases judged sufficient by practitioner caseload band",
+        "description": ("Band-level figures such as those behind Research & Analysis Bulletin 2021/02 (the bulletin publishes its findings, "
+                        "not these counts). If present, the caseloads chapter fits the grouped segmented model to it."),
+        "licenses": [OGL], "sources": [{"title": "User supplied", "path": "caseload_quality_bands.csv"}],
+        "schema": {"fields": [
+            f("band_low", "integer", "Lowest caseload in the band.", unit="cases", required=True, minimum=0),
+            f("band_high", "integer", "Highest caseload in the band.", unit="cases", required=True, minimum=0),
+            f("n_cases", "integer", "Cases inspected in the band.", required=True, minimum=1),
+            f("n_sufficient", "integer", "Cases judged sufficient.", required=True, minimum=0),
+            f("quality_measure", "string", "Which judgement is counted.", required=True),
+            url_field()],
+            "primaryKey": ["band_low", "band_high", "quality_measure"], "missingValues": [""]},
+    }
+
+
 def main():
-    out = Path(__file__).resolve().parents[1] / "data" / "datapackage.json"
+    root = Path(__file__).resolve().parents[1]
+    out = root / "data" / "datapackage.json"
     package = {
         "name": "probation-evidence",
         "title": "Probation evidence: workforce, caseloads and inspections in England and Wales",
@@ -409,6 +541,20 @@ def main():
         package["resources"].append(res)
     out.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {out} ({len(package['resources'])} resources)")
+    schemas = root / "schemas"
+    schemas.mkdir(exist_ok=True)
+    written = set()
+    for res in optional_resources():
+        res.update({"profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+                    "optional": True})
+        path = schemas / f"{res['name']}.json"
+        path.write_text(json.dumps(res, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        written.add(path.name)
+        print(f"wrote {path}")
+    for stale in schemas.glob("*.json"):
+        if stale.name not in written:
+            stale.unlink()
+            print(f"removed {stale} (no longer an optional table)")
 
 
 if __name__ == "__main__":

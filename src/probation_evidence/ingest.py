@@ -22,6 +22,15 @@ from its date):
 The parser never invents a value: a column is either read from the text or named
 in :attr:`IngestResult.missing`. Doubts (two different values for one column,
 a score that does not match the ratings, ...) become :attr:`IngestResult.warnings`.
+
+Key-question percentages are read only from a report's key-question table (a
+question followed by its percentage), so a row with any of them also gets
+``kq_source = "report_table"``, which the data validation requires of every row
+with ``kq_`` values. Other percentages in a report (sub-question findings,
+foreword figures) are not key-question scores and are not read into ``kq_``
+columns; they belong in the ``inspection_headline_figures`` table. The column
+``standards_inadequate_stated`` is never filled here: a report prints every
+standard's rating, so the rating columns say it all.
 """
 
 from __future__ import annotations
@@ -77,6 +86,7 @@ COLUMNS: tuple[str, ...] = (
     "kq_review_safety",
     "kq_court_work",
     "kq_outcomes",
+    "kq_source",
     "cases_inspected",
     "po_vacancy_pct",
     "pso_vacancy_pct",
@@ -98,6 +108,9 @@ COLUMNS: tuple[str, ...] = (
 _NOT_IN_2024 = frozenset(
     {"score", "r_information_facilities", "r_court_work", "kq_court_work", "kq_outcomes"}
 )
+
+#: Columns set from other columns rather than read from the text, so never "missing".
+_DERIVED = frozenset({"kq_source"})
 
 #: Points per rating in the 2021 framework's 27-point score.
 _POINTS = {"Outstanding": 3, "Good": 2, "Requires improvement": 1, "Inadequate": 0}
@@ -128,8 +141,8 @@ class IngestResult:
 def expected_columns(framework: str | None) -> tuple[str, ...]:
     """Columns a report of ``framework`` should provide (all columns if unknown)."""
     if framework == "2024":
-        return tuple(c for c in COLUMNS if c not in _NOT_IN_2024)
-    return COLUMNS
+        return tuple(c for c in COLUMNS if c not in _NOT_IN_2024 and c not in _DERIVED)
+    return tuple(c for c in COLUMNS if c not in _DERIVED)
 
 
 # --------------------------------------------------------------------------------------
@@ -491,6 +504,7 @@ def _find_key_questions(flat: str, row: _Row) -> None:
             row.warn(f"{column}: ignored an impossible percentage, {value}")
             continue
         row.put(column, value, "key question")
+        row.put("kq_source", "report_table")
 
 
 # --------------------------------------------------------------------------------------
@@ -742,6 +756,8 @@ def parse_report(text: str) -> IngestResult:
         row.values["framework"] = framework
     if framework == "2024":
         _drop_not_applicable(row.values, row.warnings)
+        if not any(c.startswith("kq_") and c != "kq_source" for c in row.values):
+            row.values.pop("kq_source", None)  # only the dropped court-work figure came from the table
     else:
         _check_score(row.values, row.warnings)
         _check_bands(row.values, row.warnings)

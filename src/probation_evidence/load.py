@@ -6,6 +6,12 @@ column, value, rule). Nothing is ever repaired silently.
 
 The data folder is, in order: the ``data_dir`` argument, the ``PROBATION_EVIDENCE_DATA``
 environment variable, or the ``data/`` folder of the repository this package lives in.
+
+Optional tables (files a user may supply, such as case-level inspection data) are not in the
+package: a Data Package may not declare files that do not exist. Their descriptors live in the
+repository's ``schemas/`` folder (or the ``PROBATION_EVIDENCE_SCHEMAS`` folder); their files, when
+supplied, go in the data folder like any other table, and every function here treats them by name
+exactly like the package's tables.
 """
 from __future__ import annotations
 
@@ -17,10 +23,11 @@ from typing import Any
 
 import pandas as pd
 
-from .validate import (DataValidationError, Problem, TableResult, check_foreign_keys,
+from .validate import (DataValidationError, Problem, TableResult, check_foreign_keys, check_rules,
                        undeclared_files, validate_table)
 
 ENV_VAR = "PROBATION_EVIDENCE_DATA"
+SCHEMAS_ENV_VAR = "PROBATION_EVIDENCE_SCHEMAS"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -50,17 +57,63 @@ def _read_package_cached(path: str, _mtime: int) -> dict[str, Any]:
                                            f"descriptor is not valid UTF-8 JSON ({exc})")]) from None
 
 
+def schemas_dir() -> Path:
+    """The folder of optional tables' descriptors (see module docstring)."""
+    if os.environ.get(SCHEMAS_ENV_VAR):
+        return Path(os.environ[SCHEMAS_ENV_VAR]).resolve()
+    return REPO_ROOT / "schemas"
+
+
+def optional_resources() -> list[dict[str, Any]]:
+    """Descriptors of the optional tables, one ``schemas/<name>.json`` each, sorted by name."""
+    folder = schemas_dir()
+    files = sorted(folder.glob("*.json")) if folder.is_dir() else []
+    return list(_read_optional_cached(tuple((str(p), p.stat().st_mtime_ns) for p in files)))
+
+
+@lru_cache(maxsize=8)
+def _read_optional_cached(files: tuple[tuple[str, int], ...]) -> tuple[dict[str, Any], ...]:
+    out = []
+    for path, _mtime in files:
+        label = f"schemas/{Path(path).name}"
+        try:
+            res = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise DataValidationError([Problem(label, getattr(exc, "lineno", None), None, None,
+                                               f"descriptor is not valid UTF-8 JSON ({exc})")]) from None
+        if not isinstance(res, dict) or {"name", "path", "schema"} - set(res):
+            raise DataValidationError([Problem(label, None, None, None,
+                                               "descriptor must be a table resource with name, path and schema")])
+        res["optional"] = True
+        out.append(res)
+    return tuple(out)
+
+
+def all_resources(folder: str | os.PathLike | None = None) -> list[dict[str, Any]]:
+    """The package's resources followed by the optional tables' descriptors."""
+    package = read_package(folder)["resources"]
+    names = {r["name"] for r in package}
+    return package + [r for r in optional_resources() if r["name"] not in names]
+
+
 def resource(name: str, folder: str | os.PathLike | None = None) -> dict[str, Any]:
-    """The descriptor of one table."""
-    for res in read_package(folder)["resources"]:
+    """The descriptor of one table (from the package, or from schemas/ for an optional table)."""
+    resources = all_resources(folder)
+    for res in resources:
         if res["name"] == name:
             return res
-    known = ", ".join(r["name"] for r in read_package(folder)["resources"])
-    raise KeyError(f"no table named {name!r} in datapackage.json (known: {known})")
+    known = ", ".join(r["name"] for r in resources)
+    raise KeyError(f"no table named {name!r} in datapackage.json or schemas/ (known: {known})")
 
 
-def table_names(folder: str | os.PathLike | None = None) -> list[str]:
-    return [r["name"] for r in read_package(folder)["resources"]]
+def table_names(folder: str | os.PathLike | None = None, include_optional: bool = True) -> list[str]:
+    """Names of the package's tables, then (unless ``include_optional`` is false) the optional ones."""
+    resources = all_resources(folder) if include_optional else read_package(folder)["resources"]
+    return [r["name"] for r in resources]
+
+
+def is_optional(name: str, folder: str | os.PathLike | None = None) -> bool:
+    return bool(resource(name, folder).get("optional"))
 
 
 def table_path(name: str, folder: str | os.PathLike | None = None) -> Path:
@@ -68,9 +121,15 @@ def table_path(name: str, folder: str | os.PathLike | None = None) -> Path:
 
 
 def is_present(name: str, folder: str | os.PathLike | None = None) -> bool:
-    """Whether an optional table's file exists."""
-    _trace(name)
-    return table_path(name, folder).exists()
+    """Whether a table's file exists (used for the optional tables).
+
+    A table that is present is recorded as read (see :func:`_trace`), since what the caller does next
+    depends on its content; an absent optional table is not a dependency.
+    """
+    present = table_path(name, folder).exists()
+    if present:
+        _trace(name)
+    return present
 
 
 def to_frame(result: TableResult) -> pd.DataFrame:
@@ -106,11 +165,16 @@ def _trace(name: str) -> None:
 
 
 def check_table(name: str, folder: str | os.PathLike | None = None) -> TableResult:
-    """Validate one table; return its records and problems without raising."""
+    """Validate one table (its schema and the rules that need only this table); return its records and
+    problems without raising. Rules that compare tables run in :func:`validate_package`."""
     _trace(name)
     res = resource(name, folder)
     path = data_dir(folder) / res["path"]
-    return validate_table(path, res, label=f"data/{res['path']}")
+    label = f"data/{res['path']}"
+    result = validate_table(path, res, label=label)
+    if not result.problems:
+        result.problems.extend(check_rules(res, result, {name: result}, label))
+    return result
 
 
 def load_table(name: str, folder: str | os.PathLike | None = None) -> pd.DataFrame:
@@ -122,16 +186,17 @@ def load_table(name: str, folder: str | os.PathLike | None = None) -> pd.DataFra
 
 
 def validate_package(folder: str | os.PathLike | None = None) -> list[Problem]:
-    """Validate every table, the foreign keys between them, and undeclared files."""
+    """Validate every table (the package's, and optional tables that are present), the foreign keys
+    between them, the declared cross-field and cross-table rules, and undeclared files."""
     try:
-        package = read_package(folder)
+        resources = all_resources(folder)
     except DataValidationError as exc:
         return exc.problems
     results: dict[str, TableResult] = {}
     labels: dict[str, str] = {}
     problems: list[Problem] = []
     base = data_dir(folder)
-    for res in package["resources"]:
+    for res in resources:
         path = base / res["path"]
         labels[res["name"]] = f"data/{res['path']}"
         if res.get("optional") and not path.exists():
@@ -139,7 +204,10 @@ def validate_package(folder: str | os.PathLike | None = None) -> list[Problem]:
         result = validate_table(path, res, label=labels[res["name"]])
         results[res["name"]] = result
         problems.extend(result.problems)
-    problems.extend(check_foreign_keys(results, package, labels))
-    problems.extend(undeclared_files(base, package))
+    problems.extend(check_foreign_keys(results, resources, labels))
+    for res in resources:
+        if res["name"] in results:
+            problems.extend(check_rules(res, results[res["name"]], results, labels[res["name"]]))
+    problems.extend(undeclared_files(base, resources))
     return problems
 

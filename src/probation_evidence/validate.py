@@ -3,8 +3,12 @@
 Only the subset of Frictionless Table Schema that this project uses is implemented:
 field types ``string``, ``integer``, ``number``, ``date`` and ``boolean``; the constraints
 ``required``, ``unique``, ``enum``, ``minimum``, ``maximum`` and ``pattern``; ``primaryKey``;
-``foreignKeys`` within the package; and ``missingValues``. Every problem names the file,
-the line, the column, the value and the rule, so a person can find and fix it.
+``foreignKeys`` within the package; and ``missingValues``. Rules that Table Schema cannot
+express (one column required when another has a value, a figure that must not repeat another
+table's figure, ...) are declared by id in each resource's ``rules`` list and implemented in
+:data:`RULES`. Every problem names the file, the line, the column, the value and the rule, so a
+person can find and fix it. (The package also passes frictionless-py's own validation; the tests
+run both.)
 
 Validation never raises on bad data: it returns a list of :class:`Problem`. Callers that
 want an exception use :class:`DataValidationError`.
@@ -18,7 +22,7 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 MAX_REPORTED = 50
 
@@ -274,15 +278,23 @@ def _check_keys(records: list[dict[str, Any]], schema: dict[str, Any], label: st
     return problems
 
 
-def check_foreign_keys(results: dict[str, TableResult], package: dict[str, Any], labels: dict[str, str]) -> list[Problem]:
-    """Check every foreignKey declared in the package against the referenced table."""
+def _resources(package_or_resources) -> list[dict[str, Any]]:
+    if isinstance(package_or_resources, dict):
+        return package_or_resources["resources"]
+    return list(package_or_resources)
+
+
+def check_foreign_keys(results: dict[str, TableResult], package, labels: dict[str, str]) -> list[Problem]:
+    """Check every foreignKey declared in the package (or list of resources) against the referenced table."""
     problems: list[Problem] = []
-    for res in package["resources"]:
+    for res in _resources(package):
         for fk in res["schema"].get("foreignKeys", []):
             child = results.get(res["name"])
             parent = results.get(fk["reference"]["resource"])
             if child is None or parent is None:
                 continue
+            if parent.problems and not parent.records:
+                continue  # the referenced file could not be read; its own problem is reported, not every child row
             cols = fk["fields"]
             pcols = fk["reference"]["fields"]
             allowed = {_key_of(r, pcols) for r in parent.records}
@@ -296,14 +308,211 @@ def check_foreign_keys(results: dict[str, TableResult], package: dict[str, Any],
     return problems
 
 
-def undeclared_files(data_dir: Path, package: dict[str, Any]) -> Iterable[Problem]:
-    """CSV files in the data folder that the descriptor does not declare.
+def undeclared_files(data_dir: Path, package) -> Iterable[Problem]:
+    """CSV files in the data folder that neither the descriptor nor an optional table's schema declares.
 
     Only CSV files count: the update lock (``.update.lock``, see lock.py) and the temporary
     files of a write in progress (``.NAME.csv.*.tmp``) are not tables.
     """
-    declared = {r["path"] for r in package["resources"]}
+    declared = {r["path"] for r in _resources(package)}
     for path in sorted(data_dir.glob("*.csv")):
         if path.name not in declared:
             yield Problem(path.name, None, None, None,
                           "file is not declared in datapackage.json (declare it, or move it out of data/)")
+
+
+# ---------------------------------------------------------------- declared rules
+# Each rule checks one table's records (``result``), possibly against other tables in ``results``
+# (a rule that needs a table that is absent or was not loaded is skipped), and returns Problems.
+# Resources name the rules that apply to them in their ``rules`` list (tools/make_datapackage.py).
+
+RuleFunction = Callable[[TableResult, dict[str, "TableResult"], str], list[Problem]]
+
+
+def _rule_source_type(result: TableResult, results: dict[str, TableResult], label: str) -> list[Problem]:
+    from .provenance import classify_row
+
+    problems = []
+    for rec in result.records:
+        declared = rec.get("source_type")
+        derived = classify_row(rec.get("source_url"))
+        if declared is not None and derived is not None and declared != derived:
+            problems.append(Problem(label, rec["_line"], "source_type", declared,
+                                    f"source-type-matches-addresses: the addresses in source_url make this row "
+                                    f"{derived!r} (primary = a publisher's own page; mirror = a copy of an official "
+                                    f"document; secondary = news or blogs); correct source_type or source_url"))
+    return problems
+
+
+def _kq_columns(result: TableResult) -> list[str]:
+    return [f["name"] for f in result.fields if f["name"].startswith("kq_") and f["name"] != "kq_source"]
+
+
+INSPECTORATE_HOST = re.compile(r"^https?://(www\.)?(hmiprobation\.)?justiceinspectorates\.gov\.uk/")
+
+
+def _rule_kq_needs_report(result: TableResult, results: dict[str, TableResult], label: str) -> list[Problem]:
+    problems = []
+    for rec in result.records:
+        filled = [c for c in _kq_columns(result) if rec.get(c) is not None]
+        if not filled:
+            continue
+        if rec.get("kq_source") is None:
+            problems.append(Problem(label, rec["_line"], "kq_source", None,
+                                    f"kq-needs-report-source: {filled[0]} has a value, so kq_source must say which part of "
+                                    f"the inspection report it was read from (report_table or data_annexe); a percentage "
+                                    f"from a foreword, press release or news story belongs in inspection_headline_figures"))
+        addresses = str(rec.get("source_url") or "").split(" ; ")
+        if not any(INSPECTORATE_HOST.match(a.strip()) for a in addresses):
+            problems.append(Problem(label, rec["_line"], "source_url", rec.get("source_url"),
+                                    "kq-needs-report-source: a row with kq_ values must cite the inspection report on the "
+                                    "inspectorate's site (justiceinspectorates.gov.uk)"))
+    return problems
+
+
+def _rule_kq_source_needs_kq(result: TableResult, results: dict[str, TableResult], label: str) -> list[Problem]:
+    return [Problem(label, rec["_line"], "kq_source", rec["kq_source"],
+                    "kq-source-needs-kq: kq_source names where key-question percentages were read, but no kq_ column has a value")
+            for rec in result.records
+            if rec.get("kq_source") is not None and not any(rec.get(c) is not None for c in _kq_columns(result))]
+
+
+#: Rating columns of each framework's standards (the 2024 framework has seven PDU standards).
+FRAMEWORK_STANDARDS = {
+    "2021": ("r_leadership", "r_staff", "r_services", "r_information_facilities", "r_court_work", "r_assessment",
+             "r_planning", "r_implementation_delivery", "r_reviewing"),
+    "2024": ("r_leadership", "r_staff", "r_services", "r_assessment", "r_planning", "r_implementation_delivery",
+             "r_reviewing"),
+}
+
+
+def _rule_inadequate_count(result: TableResult, results: dict[str, TableResult], label: str) -> list[Problem]:
+    problems = []
+    for rec in result.records:
+        stated = rec.get("standards_inadequate_stated")
+        standards = FRAMEWORK_STANDARDS.get(rec.get("framework"))
+        if stated is None or standards is None:
+            continue
+        ratings = [rec.get(c) for c in standards]
+        inadequate = sum(r == "Inadequate" for r in ratings)
+        other = sum(r is not None and r != "Inadequate" for r in ratings)
+        if inadequate + other == len(standards):
+            rule = "blank when every one of the framework's standards is rated (count the rating columns instead)"
+        elif stated < inadequate:
+            rule = f"at least the {inadequate} standard(s) rated Inadequate in the rating columns"
+        elif stated > len(standards) - other:
+            rule = (f"at most {len(standards) - other}: the {rec.get('framework')} framework has {len(standards)} "
+                    f"standards and {other} are rated other than Inadequate")
+        else:
+            continue
+        problems.append(Problem(label, rec["_line"], "standards_inadequate_stated", str(stated),
+                                f"inadequate-count-consistent: must be {rule}"))
+    return problems
+
+
+def _rule_headline_range(result: TableResult, results: dict[str, TableResult], label: str) -> list[Problem]:
+    problems = []
+    for rec in result.records:
+        value, unit, denominator = rec.get("value"), rec.get("unit"), rec.get("denominator")
+        if value is None or unit is None:
+            continue
+        if unit == "percent" and value > 100:
+            problems.append(Problem(label, rec["_line"], "value", f"{value:g}",
+                                    "headline-value-in-range: a percentage must be at most 100"))
+        if unit == "cases":
+            if denominator is None:
+                problems.append(Problem(label, rec["_line"], "denominator", None,
+                                        "headline-value-in-range: a count of cases needs the number of cases it is out of"))
+            elif value > denominator:
+                problems.append(Problem(label, rec["_line"], "value", f"{value:g}",
+                                        f"headline-value-in-range: a count of cases must be at most the denominator ({denominator})"))
+            if not float(value).is_integer():
+                problems.append(Problem(label, rec["_line"], "value", f"{value:g}",
+                                        "headline-value-in-range: a count of cases must be a whole number"))
+    return problems
+
+
+#: The key-question column a headline figure's stage and aim correspond to.
+_STAGE_PREFIX = {"assessment": "assess", "planning": "plan", "implementation_delivery": "impl", "reviewing": "review"}
+
+
+def kq_column_for(stage: str | None, aim: str | None) -> str | None:
+    """``kq_`` column for a stage and aim (None if they correspond to no key question)."""
+    if stage in _STAGE_PREFIX and aim in ("engaging", "desistance", "safety"):
+        return f"kq_{_STAGE_PREFIX[stage]}_{aim}"
+    if stage == "court_work":
+        return "kq_court_work"
+    if stage == "outcomes":
+        return "kq_outcomes"
+    return None
+
+
+def _rule_headline_not_kq(result: TableResult, results: dict[str, TableResult], label: str) -> list[Problem]:
+    inspections = results.get("pdu_inspections")
+    if inspections is None:
+        return []
+    by_id = {r.get("inspection_id"): r for r in inspections.records}
+    problems = []
+    for rec in result.records:
+        column = kq_column_for(rec.get("stage"), rec.get("aim"))
+        row = by_id.get(rec.get("inspection_id"))
+        if column is None or row is None or rec.get("unit") != "percent" or rec.get("value") is None:
+            continue
+        if row.get(column) is not None and float(row[column]) == float(rec["value"]):
+            problems.append(Problem(label, rec["_line"], "value", f"{rec['value']:g}",
+                                    f"headline-not-a-kq-duplicate: {rec['inspection_id']} already holds {row[column]:g} in "
+                                    f"pdu_inspections.{column} (line {row['_line']}); a figure is either a key-question score "
+                                    f"or a headline figure, never both"))
+    return problems
+
+
+_PERCENT_MAX = {"staffing_pct_of_target": 100, "leaving_rate_pct": 100, "wmt_average_pct": 400}
+_COUNT_MEASURES = {"vacancies", "staff_in_post", "leavers"}
+
+
+def _rule_regional_units(result: TableResult, results: dict[str, TableResult], label: str) -> list[Problem]:
+    problems = []
+    for rec in result.records:
+        measure, unit, value = rec.get("measure"), rec.get("unit"), rec.get("value")
+        if measure is None or unit is None:
+            continue
+        if measure in _PERCENT_MAX:
+            if unit != "percent":
+                problems.append(Problem(label, rec["_line"], "unit", unit,
+                                        f"regional-unit-fits-measure: {measure} is a percentage (unit percent)"))
+            elif value is not None and value > _PERCENT_MAX[measure]:
+                problems.append(Problem(label, rec["_line"], "value", f"{value:g}",
+                                        f"regional-unit-fits-measure: {measure} must be at most {_PERCENT_MAX[measure]}"))
+        elif measure in _COUNT_MEASURES and unit not in ("FTE", "headcount", "people"):
+            problems.append(Problem(label, rec["_line"], "unit", unit,
+                                    f"regional-unit-fits-measure: {measure} is a count (unit FTE, headcount or people)"))
+        elif measure == "average_caseload" and unit != "cases":
+            problems.append(Problem(label, rec["_line"], "unit", unit,
+                                    "regional-unit-fits-measure: average_caseload is in cases"))
+    return problems
+
+
+#: Implemented rules by id; a resource that declares an id missing here is an error in the descriptor.
+RULES: dict[str, RuleFunction] = {
+    "source-type-matches-addresses": _rule_source_type,
+    "kq-needs-report-source": _rule_kq_needs_report,
+    "kq-source-needs-kq": _rule_kq_source_needs_kq,
+    "inadequate-count-consistent": _rule_inadequate_count,
+    "headline-value-in-range": _rule_headline_range,
+    "headline-not-a-kq-duplicate": _rule_headline_not_kq,
+    "regional-unit-fits-measure": _rule_regional_units,
+}
+
+
+def check_rules(resource: dict[str, Any], result: TableResult, results: dict[str, TableResult],
+                label: str) -> list[Problem]:
+    """Apply the rules the resource declares to its records."""
+    problems: list[Problem] = []
+    for declared in resource.get("rules", []):
+        function = RULES.get(declared.get("id"))
+        if function is None:
+            problems.append(Problem("datapackage.json", None, None, declared.get("id"),
+                                    f"rule declared for {resource['name']} is not implemented in probation_evidence.validate"))
+            continue
+        problems.extend(function(result, results, label))
+    return problems
