@@ -83,9 +83,18 @@ def declared_tables(nb) -> list[str]:
     return sorted(tables)
 
 
-def table_files(tables: list[str]) -> dict[str, Path]:
+def schemas_folder() -> Path:
+    env = os.environ.get("PROBATION_EVIDENCE_SCHEMAS")
+    return Path(env).resolve() if env else ROOT / "schemas"
+
+
+def table_files(tables: list[str]) -> dict[str, tuple[Path, Path | None]]:
+    """For each declared table: its data file, and the schema file of an optional table (else None)."""
     package = json.loads((data_folder() / "datapackage.json").read_text(encoding="utf-8"))
-    paths = {r["name"]: data_folder() / r["path"] for r in package["resources"]}
+    paths: dict[str, tuple[Path, Path | None]] = {r["name"]: (data_folder() / r["path"], None) for r in package["resources"]}
+    for schema in sorted(schemas_folder().glob("*.json")):
+        res = json.loads(schema.read_text(encoding="utf-8"))
+        paths.setdefault(res["name"], (data_folder() / res["path"], schema))
     unknown = [t for t in tables if t not in paths]
     if unknown:
         raise SystemExit(f"unknown table(s) declared: {', '.join(unknown)}")
@@ -100,9 +109,11 @@ def execution_key(nb) -> str:
     for path in sorted(PACKAGE.glob("*.py")):
         digest.update(b"pkg\0" + path.name.encode() + b"\0" + path.read_bytes())
     digest.update(b"descriptor\0" + (data_folder() / "datapackage.json").read_bytes())
-    for name, path in table_files(declared_tables(nb)).items():
+    for name, (path, schema) in table_files(declared_tables(nb)).items():
         content = path.read_bytes() if path.exists() else b"<absent>"
         digest.update(b"table\0" + name.encode() + b"\0" + content)
+        if schema is not None:
+            digest.update(b"schema\0" + schema.read_bytes())
     return digest.hexdigest()
 
 

@@ -123,13 +123,12 @@ def table_path(name: str, folder: str | os.PathLike | None = None) -> Path:
 def is_present(name: str, folder: str | os.PathLike | None = None) -> bool:
     """Whether a table's file exists (used for the optional tables).
 
-    A table that is present is recorded as read (see :func:`_trace`), since what the caller does next
-    depends on its content; an absent optional table is not a dependency.
+    The table is recorded as read (see :func:`_trace`) either way: what the caller does depends on
+    whether the file is there, so a notebook that asks must declare the table, and placing the file
+    later re-executes it.
     """
-    present = table_path(name, folder).exists()
-    if present:
-        _trace(name)
-    return present
+    _trace(name)
+    return table_path(name, folder).exists()
 
 
 def to_frame(result: TableResult) -> pd.DataFrame:
