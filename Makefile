@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/*.bib book/_static/*) \
-                $(wildcard notebooks/*.ipynb) $(wildcard data/*) $(wildcard src/probation_evidence/*.py) \
+                $(wildcard notebooks/*.ipynb) $(wildcard data/*) $(wildcard src/probation_evidence/*.py) $(wildcard src/probation_evidence/*/*.py) \
                 $(wildcard tools/*.py) CHANGELOG.md
 PUBLISHED := _build/.published
 
