@@ -21,14 +21,19 @@ The rules, in one place (each is stated for readers on the Methods page, generat
 - :func:`established` - established / not established, saying when a test had too little
   power for its silence to mean anything.
 
-Example::
+Examples::
 
     from probation_evidence import rules
     v = rules.direction(5519, 5160, unit="FTE", words=rules.ROSE)
-    v.word    # 'rose'
-    v.code    # 'up'
-    v.reason  # 'up 359 FTE (+7.0%) from 5,160 to 5,519, beyond the ±3% band for "little changed"'
-    f"Officer numbers {v} on a year earlier"   # str(v) is the word
+    v.word    # 'rose'   (str(v) is the word, so f"Officer numbers {v} on a year earlier" reads well)
+    v.code    # 'up'     (branch on codes, never on words)
+    v.reason  # 'up 359 FTE (+7.0%) from 5,160 FTE to 5,519 FTE, more than 3% of the earlier value'
+
+    rules.leader({"KSS": (5, 7), "Yorkshire": (10, 14)}, noun="region").word   # 'no region stands out' (tied)
+    rules.leader(counts, strata=framework_of)        # raises PooledGroupsError if two frameworks are mixed
+    rules.established(p_value=0.57, min_attainable_p=2 / 7).reason
+    # 'p = 0.57; with these data the smallest possible p is 0.29, so the test cannot reach 0.05'
+    rules.association(vacancy_rates, rating_scores).word                        # 'go together' / 'not shown'
 
 Every rule takes its thresholds as keyword arguments with the defaults below, so a chapter
 that needs a different tolerance states it in the call, and the reason says which was used.
