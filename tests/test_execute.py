@@ -51,12 +51,16 @@ def glued(notebook: Path) -> dict[str, str]:
 
 
 def figure_png(notebook: Path, name: str) -> str:
+    """The PNG of a named figure: a charts.Figure output (MyST directive naming it) or, for charts
+    still captioned through cell metadata, the image output of that cell."""
     nb = json.loads(notebook.read_text(encoding="utf-8"))
     for cell in nb["cells"]:
-        if cell.get("metadata", {}).get("mystnb", {}).get("figure", {}).get("name") == name:
-            for out in cell.get("outputs", []):
-                if "image/png" in out.get("data", {}):
-                    return out["data"]["image/png"]
+        named = cell.get("metadata", {}).get("mystnb", {}).get("figure", {}).get("name") == name
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            markdown = "".join(data.get("text/markdown", ""))
+            if "image/png" in data and (named or f"\nname: {name}\n" in markdown):
+                return data["image/png"]
     raise AssertionError(f"no figure {name}")
 
 
