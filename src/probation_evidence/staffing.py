@@ -215,6 +215,14 @@ RISEN_BARELY = {"up": "rose", "down": "fell", "flat": "barely moved", "not_compa
 
 
 # ====================================================================== prose
+def _rate_comparison(summary: dict) -> str:
+    """'against 8.3% a year earlier (falling)', or why no direction is given."""
+    v = summary["verdict"]
+    if v.code == "not_comparable":
+        return f"with no direction given ({v.reason})"
+    return f"against {fmt_pct(summary['year_before_value'])} a year earlier ({v.word})"
+
+
 def _listing(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
@@ -331,11 +339,10 @@ def texts(d: StaffingData) -> dict[str, str]:
     hm_lr = leaving_summary(d, "hmpps_leaving_rate_pct")
     annual = po_lr["rows"][po_lr["rows"]["basis"] == "annual_permanent_headcount"]["value"]
     out.update({"po_lr_latest": fmt_pct(po_lr["latest"]), "po_lr_latest_date": fmt_month(po_lr["latest_date"]),
-                "po_lr_word": po_lr["verdict"].word,
-                "po_lr_prev": fmt_pct(po_lr["year_before_value"]) if pd.notna(po_lr["year_before_value"]) else "not available",
+                "po_lr_word": po_lr["verdict"].word, "po_lr_compared": _rate_comparison(po_lr),
                 "po_lr_peak": fmt_pct(po_lr["peak"]), "po_lr_peak_date": fmt_month(po_lr["peak_date"]),
                 "hmpps_lr_latest": fmt_pct(hm_lr["latest"]), "hmpps_lr_latest_date": fmt_month(hm_lr["latest_date"]),
-                "hmpps_lr_word": hm_lr["verdict"].word,
+                "hmpps_lr_word": hm_lr["verdict"].word, "hmpps_lr_compared": _rate_comparison(hm_lr),
                 "hmpps_lr_peak": fmt_pct(hm_lr["peak"]), "hmpps_lr_peak_date": fmt_month(hm_lr["peak_date"])})
     if len(annual):
         def fy(ts):  # financial year ending in March of ts.year
