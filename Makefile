@@ -8,7 +8,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/*.bib book/_static/* book/_ext/*.py) \
-                $(wildcard notebooks/*.ipynb) $(wildcard data/*) $(wildcard schemas/*) $(wildcard src/probation_evidence/*.py) \
+                $(wildcard notebooks/*.ipynb) $(wildcard data/*) $(wildcard schemas/*) \
+                $(wildcard src/probation_evidence/*.py) $(wildcard src/probation_evidence/*/*.py) \
                 $(wildcard tools/*.py) CHANGELOG.md CITATION.cff
 PUBLISHED := _build/.published
 

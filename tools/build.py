@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "_build"
 WORK = BUILD / ".work"
 PDF_NAME = "probation-evidence.pdf"
+CHART_FILES = {".csv", ".png"}  # written beside the notebooks when they run
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tools"))
 
@@ -224,16 +225,16 @@ def check_html(html_dir: Path) -> None:
 def snapshot_sources() -> dict[Path, bytes]:
     """Files the build itself rewrites (generated pages, executed notebooks, chart data)."""
     files = list((ROOT / "book" / "_generated").glob("*.md")) + list((ROOT / "notebooks").glob("*.ipynb"))
-    files += list((ROOT / "notebooks" / "chart-data").glob("*.csv"))
+    files += [p for p in (ROOT / "notebooks" / "chart-data").glob("*") if p.suffix in CHART_FILES]
     return {path: path.read_bytes() for path in files}
 
 
 def restore_sources(saved: dict[Path, bytes]) -> None:
     """Put back the generated pages, notebooks and chart data as they were before a failed build."""
     for folder, pattern in ((ROOT / "book" / "_generated", "*.md"), (ROOT / "notebooks", "*.ipynb"),
-                            (ROOT / "notebooks" / "chart-data", "*.csv")):
+                            (ROOT / "notebooks" / "chart-data", "*")):
         for path in folder.glob(pattern):
-            if path not in saved:
+            if path not in saved and (folder.name != "chart-data" or path.suffix in CHART_FILES):
                 path.unlink()
     for path, content in saved.items():
         if not path.exists() or path.read_bytes() != content:

@@ -106,8 +106,8 @@ def execution_key(nb) -> str:
     for cell in nb.cells:
         if cell.cell_type == "code":
             digest.update(b"code\0" + cell.source.encode("utf-8"))
-    for path in sorted(PACKAGE.glob("*.py")):
-        digest.update(b"pkg\0" + path.name.encode() + b"\0" + path.read_bytes())
+    for path in sorted(PACKAGE.rglob("*.py")):  # the package and its subpackages (figures/)
+        digest.update(b"pkg\0" + path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
     digest.update(b"descriptor\0" + (data_folder() / "datapackage.json").read_bytes())
     for name, (path, schema) in table_files(declared_tables(nb)).items():
         content = path.read_bytes() if path.exists() else b"<absent>"

@@ -10,8 +10,11 @@ Usage in a notebook::
                   ylabel="Full-time equivalent (FTE)", source="HMPPS workforce quarterly statistics")
     charts.save_data(frame, "fig-po-pso-fte")
 
-Alt text and captions are set in the cell's metadata (``mystnb.image.alt`` and
-``mystnb.figure.caption``) so that both the website and the PDF carry them.
+Figure functions (``probation_evidence.figures``) return a :class:`Figure`, whose title,
+alt text and caption are computed from the data and which renders as a numbered MyST
+figure in both the website and the PDF; see the class for the mechanism. The checks in
+the second half of this module (overlapping labels, broken series, percentages without
+their n) run on every such figure.
 """
 from __future__ import annotations
 
@@ -66,8 +69,9 @@ def new_figure(width: float = 8, height: float = 4.6, **kwargs):
 
 
 def wrap(text: str, width: int = 80) -> str:
+    """Wrap each line of ``text`` to ``width`` characters (existing line breaks are kept)."""
     import textwrap
-    return "\n".join(textwrap.wrap(text, width))
+    return "\n".join("\n".join(textwrap.wrap(line, width)) for line in text.split("\n"))
 
 
 def finish(fig, ax, *, title: str, xlabel: str, ylabel: str, source: str, note: str | None = None,
@@ -114,3 +118,326 @@ def save_data(frame: pd.DataFrame, name: str, folder: str | Path | None = None) 
 def quarter_label(ts) -> str:
     """'June 2025' for a quarter-end date."""
     return pd.Timestamp(ts).strftime("%B %Y")
+
+
+# =====================================================================================
+# Legibility checks: tick labels must not overlap, the legend must not cover data, and
+# text placed on the axes must not collide. Run by Figure.save() on every figure, and by
+# the tests on every figure function.
+# =====================================================================================
+#: Artists given this gid (with :func:`decoration`) are background marks - shading,
+#: reference lines spanning the axes - that a legend may sit on.
+DECORATION_GID = "pe-decoration"
+
+
+class ChartLegibilityError(ValueError):
+    """A chart has overlapping labels or a legend over its data."""
+
+
+def decoration(*artists):
+    """Mark background artists (shaded periods, full-height reference lines) so the legend check ignores them."""
+    for artist in artists:
+        artist.set_gid(DECORATION_GID)
+    return artists[0] if len(artists) == 1 else artists
+
+
+def _visible_texts(texts) -> list:
+    return [t for t in texts if t.get_visible() and t.get_text().strip()]
+
+
+def _overlaps(a, b, pad: float = 0.0) -> bool:
+    return (a.x0 < b.x1 - pad and b.x0 < a.x1 - pad and a.y0 < b.y1 - pad and b.y0 < a.y1 - pad)
+
+
+def _pairwise(texts, renderer, what: str) -> list[str]:
+    problems = []
+    boxes = [(t, t.get_window_extent(renderer)) for t in texts]
+    for i in range(len(boxes)):
+        for j in range(i + 1, len(boxes)):
+            (ta, a), (tb, b) = boxes[i], boxes[j]
+            if _overlaps(a, b, pad=0.5):
+                problems.append(f"{what}: {ta.get_text()!r} overlaps {tb.get_text()!r}")
+    return problems
+
+
+def _data_artists(ax):
+    for line in ax.lines:
+        if line.get_visible() and line.get_gid() != DECORATION_GID:
+            yield line
+    for patch in ax.patches:
+        if patch.get_visible() and patch.get_gid() != DECORATION_GID:
+            yield patch
+    for coll in ax.collections:
+        if coll.get_visible() and coll.get_gid() != DECORATION_GID:
+            yield coll
+
+
+def _covers(box, artist, ax) -> bool:
+    """Whether the display-space box covers part of a data artist (line, marker, bar, point)."""
+    import numpy as np
+    from matplotlib.collections import Collection
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    if isinstance(artist, Line2D):
+        xy = artist.get_transform().transform(artist.get_xydata())
+        xy = xy[np.isfinite(xy).all(axis=1)] if len(xy) else xy
+        if len(xy) == 0:
+            return False
+        inside = ((xy[:, 0] >= box.x0) & (xy[:, 0] <= box.x1) & (xy[:, 1] >= box.y0) & (xy[:, 1] <= box.y1))
+        if inside.any():
+            return True
+        if artist.get_linestyle() in ("None", "", " ", "none") or len(xy) < 2:
+            return False
+        from matplotlib.path import Path as MPath
+        return MPath(xy).intersects_bbox(box, filled=False)
+    if isinstance(artist, Patch):
+        ext = artist.get_window_extent()
+        return ext.width > 0 and ext.height > 0 and _overlaps(ext, box)
+    if isinstance(artist, Collection):
+        offsets = artist.get_offsets()
+        if len(offsets):
+            xy = artist.get_offset_transform().transform(offsets)
+            return bool(((xy[:, 0] >= box.x0) & (xy[:, 0] <= box.x1) & (xy[:, 1] >= box.y0) &
+                         (xy[:, 1] <= box.y1)).any())
+    return False
+
+
+def legibility_problems(fig) -> list[str]:
+    """What makes a drawn figure hard to read, as a list of messages (empty when legible).
+
+    Checks, per axes: tick labels overlapping each other (x and y separately); the legend
+    covering any plotted line, marker, bar or point (artists marked with :func:`decoration`
+    are ignored); texts placed on the axes (annotations, labels) overlapping each other.
+    """
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    problems: list[str] = []
+    for n, ax in enumerate(fig.axes, start=1):
+        if not ax.get_visible():
+            continue
+        where = f"axes {n}" + (f" ({ax.get_title()[:40]!r})" if ax.get_title() else "")
+        for axis, name in ((ax.xaxis, "x"), (ax.yaxis, "y")):
+            labels = _visible_texts(axis.get_ticklabels(which="both"))
+            problems += _pairwise(labels, renderer, f"{where}: {name}-axis tick labels")
+        legend = ax.get_legend()
+        if legend is not None and legend.get_visible():
+            box = legend.get_window_extent(renderer)
+            for artist in _data_artists(ax):
+                if _covers(box, artist, ax):
+                    label = artist.get_label()
+                    problems.append(f"{where}: the legend covers plotted data ({label if not label.startswith('_') else type(artist).__name__})")
+                    break
+        problems += _pairwise(_visible_texts(ax.texts), renderer, f"{where}: text on the chart")
+    return problems
+
+
+def check_legible(fig) -> None:
+    """Raise :class:`ChartLegibilityError` listing every legibility problem of ``fig``."""
+    problems = legibility_problems(fig)
+    if problems:
+        raise ChartLegibilityError("chart is not legible:\n  " + "\n  ".join(problems))
+
+
+# =====================================================================================
+# Broken series: a line never joins two definitions, or two points more than a quarter apart.
+# =====================================================================================
+def segments(values: pd.Series, definitions: pd.Series | None = None, max_gap_quarters: int = 1) -> list[pd.Series]:
+    """Split a date-indexed series into the runs a line may join.
+
+    A new run starts where ``definitions`` (same index) changes or where two consecutive
+    points are more than ``max_gap_quarters`` quarters apart. Missing values are dropped
+    first. A run of one point is drawn as a marker alone.
+    """
+    s = values.dropna().sort_index()
+    runs: list[list] = []
+    prev = None
+    for d in s.index:
+        new = prev is None
+        if not new:
+            gap = (pd.Timestamp(d).to_period("Q") - pd.Timestamp(prev).to_period("Q")).n
+            changed = definitions is not None and definitions.loc[d] != definitions.loc[prev]
+            new = gap > max_gap_quarters or changed
+        if new:
+            runs.append([])
+        runs[-1].append(d)
+        prev = d
+    return [s.loc[r] for r in runs]
+
+
+def plot_segments(ax, values: pd.Series, definitions: pd.Series | None = None, *, label: str | None = None,
+                  max_gap_quarters: int = 1, **style) -> list:
+    """Plot a series as separate line runs (see :func:`segments`); the label goes on the first run only."""
+    style.setdefault("marker", "o")
+    drawn = []
+    for i, run in enumerate(segments(values, definitions, max_gap_quarters)):
+        drawn += ax.plot(run.index, run.values, label=label if i == 0 else None, **style)
+    return drawn
+
+
+# =====================================================================================
+# Time axes whose ticks fall on quarter ends.
+# =====================================================================================
+def quarter_axis(ax, start, end, max_labels: int = 7, fmt: str = "%b %Y") -> list[pd.Timestamp]:
+    """Ticks at quarter ends between ``start`` and ``end``: a minor tick every quarter and a
+    labelled tick every 1, 2 or 4 quarters (or every few years on long spans), so no more than
+    ``max_labels`` labels show. Returns the labelled dates."""
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import FixedLocator
+
+    periods = pd.period_range(pd.Timestamp(start).to_period("Q"), pd.Timestamp(end).to_period("Q"), freq="Q")
+    quarters = [p.to_timestamp(how="end").normalize() for p in periods]
+    step = 1
+    for step in (1, 2, 4, 8, 12, 16, 20, 40):
+        if len(quarters[::step]) <= max_labels:
+            break
+    last = quarters[-1].to_period("Q")
+    # anchor the labelled ticks on the latest quarter so the newest figure is always labelled
+    labelled = [q for q in quarters if ((last - q.to_period("Q")).n % step) == 0]
+    ax.xaxis.set_major_locator(FixedLocator(mdates.date2num(labelled)))
+    ax.xaxis.set_minor_locator(FixedLocator(mdates.date2num(quarters)))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter(fmt))
+    return labelled
+
+
+# =====================================================================================
+# Titles: a percentage that is a share carries its n.
+# =====================================================================================
+_PCT = re.compile(r"(?P<sign>[+\u2212-])?(?P<num>\d+(?:\.\d+)?)%")
+_CHANGE_WORDS = ("rose", "fell", "risen", "fallen", "up", "down", "by", "grew", "grown", "increase", "increased",
+                 "decrease", "decreased", "rise", "fall", "change", "changed", "eased", "dropped", "higher", "lower",
+                 "peak", "peaked", "to", "at", "from", "was", "were", "is", "are", "stood")
+_HAS_N = re.compile(r"\bn\s*=\s*[\d,]+|\b[\d,]+\s+of\s+(?:the\s+)?[\d,]+\b")
+
+
+def title_problems(title: str) -> list[str]:
+    """Percentages in a title that are shares without their n.
+
+    A percentage is accepted when it is signed (+7.0%), follows a word of change or level
+    ("rose 7%", "fell to 6.3%", "at 120%"), or when the title states a count ("n = 42" or
+    "5 of 7"). Everything else reads as a share and needs its n.
+    """
+    problems = []
+    if _HAS_N.search(title):
+        return problems
+    for m in _PCT.finditer(title):
+        if m.group("sign"):
+            continue
+        before = title[:m.start()].split()
+        if before and before[-1].lower().strip(",;:(") in _CHANGE_WORDS:
+            continue
+        problems.append(f"title gives {m.group(0)} without its n (write 'k of n' or 'n = N'): {title!r}")
+    return problems
+
+
+# =====================================================================================
+# Figure output: one object per chart that carries its plotted data, title, source line,
+# alt text and caption - all computed from data by the figure function - and renders as a
+# numbered MyST figure in both the website and the PDF.
+# =====================================================================================
+def _md_escape(text: str) -> str:
+    return re.sub(r"([\\`*_{}\[\]<>|#$])", r"\\\1", " ".join(str(text).split()))
+
+
+class Figure:
+    """A finished chart, ready for the book.
+
+    Build one at the end of a figure function (see ``probation_evidence.figures``)::
+
+        return charts.Figure("fig-po-pso-fte", fig, plotted, title=title, source=source,
+                             units="FTE", alt=alt, caption=caption)
+
+    and show it in a notebook cell with ``.show()``. Showing it
+
+    1. checks it (non-empty title, source, units, alt text and caption; a name usable as a
+       label; no share in the title without its n; no overlapping labels and no legend over
+       the data: :func:`check_legible`);
+    2. writes the PNG and the plotted data as CSV beside the notebook
+       (``chart-data/<name>.png`` and ``.csv``);
+    3. displays a ``text/markdown`` output holding a MyST ``{figure}`` directive - image,
+       ``:name:`` label, ``:alt:`` text and caption - followed by the data download link.
+
+    With ``nb_render_markdown_format: myst``, myst-nb parses that output as part of the page,
+    so Sphinx numbers the figure (Fig. 2.1), ``{numref}`` and ``{ref}`` to its name work from
+    any page, the website gets the alt text and the PDF the caption. The same output also
+    carries ``image/png`` (for Jupyter) and a one-line ``text/plain`` summary (what nbval
+    compares); the book's configuration ranks ``text/markdown`` above ``image/png``.
+    """
+
+    def __init__(self, name: str, figure, data: pd.DataFrame, *, title: str, source: str, units: str, alt: str,
+                 caption: str, folder: str | Path | None = None):
+        self.name = name
+        self.figure = figure
+        self.data = data
+        self.title = title
+        self.source = source
+        self.units = units
+        self.alt = " ".join(str(alt).split())
+        self.caption = " ".join(str(caption).split())
+        self.folder = Path(folder) if folder is not None else Path(CHART_DATA_DIR)
+        self._png: bytes | None = None
+        problems = self.problems(check_drawing=False)
+        if problems:
+            raise ValueError(f"figure {name!r}: " + "; ".join(problems))
+
+    def problems(self, check_drawing: bool = True) -> list[str]:
+        """Everything missing or wrong with this figure (empty when ready for the book)."""
+        out = []
+        if slug(self.name) != self.name or not self.name.startswith("fig-"):
+            out.append(f"name {self.name!r} must be a lower-case label starting 'fig-'")
+        for attr in ("title", "source", "units", "alt", "caption"):
+            if not str(getattr(self, attr) or "").strip():
+                out.append(f"no {attr}")
+        if self.data is None or len(self.data) == 0:
+            out.append("no plotted data")
+        out += title_problems(self.title)
+        if check_drawing:
+            out += legibility_problems(self.figure)
+        return out
+
+    # -- files
+    def png_bytes(self) -> bytes:
+        if self._png is None:
+            import io
+            buf = io.BytesIO()
+            self.figure.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+            self._png = buf.getvalue()
+        return self._png
+
+    def save(self, folder: str | Path | None = None) -> tuple[Path, Path]:
+        """Check legibility, then write ``<name>.png`` and ``<name>.csv``; return their paths."""
+        check_legible(self.figure)
+        folder = Path(folder) if folder is not None else self.folder
+        folder.mkdir(parents=True, exist_ok=True)
+        png = folder / f"{self.name}.png"
+        png.write_bytes(self.png_bytes())
+        csv = save_data(self.data, self.name, folder)
+        return png, csv
+
+    def show(self, folder: str | Path | None = None) -> None:
+        """Save, close the matplotlib figure (so it is not drawn twice) and display the book figure."""
+        from IPython.display import display
+
+        self.save(folder)
+        plt.close(self.figure)
+        display(self)
+
+    # -- representations
+    def markdown(self) -> str:
+        """The MyST figure directive and the data download link."""
+        import json
+
+        rel = f"{CHART_DATA_DIR}/{self.name}"
+        # Options as a YAML block with a JSON-quoted alt text: colons, quotes and '#' in the text stay intact.
+        return (f":::{{figure}} {rel}.png\n---\nname: {self.name}\nalt: {json.dumps(self.alt, ensure_ascii=False)}\n"
+                f"width: 100%\n---\n{_md_escape(self.caption)}\n:::\n\n"
+                f"Data for this chart: {{download}}`{self.name}.csv <{rel}.csv>`.\n")
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown()
+
+    def _repr_png_(self) -> bytes:
+        return self.png_bytes()
+
+    def __repr__(self) -> str:
+        return f"Figure {self.name}: {self.title}"

@@ -1,0 +1,171 @@
+"""The chart helpers: the legibility check fails on overlapping charts, series break where they
+should, time axes tick at quarter ends, titles give shares with their n, and a Figure renders
+as a numbered MyST figure with its alt text, caption and data."""
+from __future__ import annotations
+
+import json
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from probation_evidence import charts  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+# ------------------------------------------------------------------ legibility
+def test_overlapping_tick_labels_fail():
+    fig, ax = plt.subplots(figsize=(4, 3))
+    labels = [f"A rather long category name {i}" for i in range(12)]
+    ax.bar(labels, range(12))
+    problems = charts.legibility_problems(fig)
+    assert any("x-axis tick labels" in p for p in problems)
+    with pytest.raises(charts.ChartLegibilityError):
+        charts.check_legible(fig)
+    ax.tick_params(axis="x", labelrotation=90)       # the same chart, made legible
+    fig.set_size_inches(6, 8)
+    assert not [p for p in charts.legibility_problems(fig) if "tick labels" in p]
+
+
+def test_legend_over_data_fails_and_clear_legend_passes():
+    fig, ax = plt.subplots(figsize=(5, 3))
+    ax.plot(range(10), [5] * 10, label="flat line through the middle")
+    ax.set_ylim(0, 10)
+    ax.legend(loc="center")
+    assert any("legend covers plotted data" in p for p in charts.legibility_problems(fig))
+    ax.legend(loc="lower right")
+    assert charts.legibility_problems(fig) == []
+
+
+def test_legend_over_bars_fails():
+    fig, ax = plt.subplots(figsize=(5, 3))
+    ax.bar(["a", "b", "c"], [9, 9, 9], label="tall bars")
+    ax.legend(loc="upper center")
+    assert any("legend covers" in p for p in charts.legibility_problems(fig))
+
+
+def test_decorations_may_sit_under_the_legend():
+    fig, ax = plt.subplots(figsize=(5, 3))
+    ax.plot(range(10), range(10), label="rising line")
+    shade = ax.axvspan(0, 3, color="#eeeeee", zorder=0)
+    ax.legend(loc="upper left")
+    assert any("legend covers" in p for p in charts.legibility_problems(fig))   # an unmarked patch counts as data
+    charts.decoration(shade)
+    assert charts.legibility_problems(fig) == []
+
+
+def test_colliding_annotations_fail():
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.plot([0, 1], [0, 1])
+    ax.annotate("first label", (0.5, 0.5))
+    ax.annotate("second label", (0.52, 0.5))
+    assert any("text on the chart" in p for p in charts.legibility_problems(fig))
+
+
+# ------------------------------------------------------------------ segments
+def test_segments_break_at_definitions_and_gaps():
+    dates = pd.to_datetime(["2021-03-31", "2021-06-30", "2021-09-30", "2021-12-31", "2022-06-30", "2022-09-30"])
+    values = pd.Series([1.0, 2, 3, 4, 5, 6], index=dates)
+    defs = pd.Series(["nps", "nps", "unified", "unified", "unified", "unified"], index=dates)
+    runs = charts.segments(values, defs)
+    assert [len(r) for r in runs] == [2, 2, 2]
+    assert runs[1].index[0] == pd.Timestamp("2021-09-30")
+    assert [len(r) for r in charts.segments(values)] == [4, 2]                 # only the gap
+    annual = pd.Series([1.0, 2, 3], index=pd.to_datetime(["2015-03-31", "2016-03-31", "2018-03-31"]))
+    assert [len(r) for r in charts.segments(annual)] == [1, 1, 1]
+    assert [len(r) for r in charts.segments(annual, max_gap_quarters=4)] == [2, 1]
+
+
+def test_plot_segments_draws_one_line_per_run_with_one_label():
+    fig, ax = plt.subplots()
+    values = pd.Series([1.0, 2, 3], index=pd.to_datetime(["2021-03-31", "2021-06-30", "2022-03-31"]))
+    lines = charts.plot_segments(ax, values, label="series")
+    assert len(lines) == 2
+    assert [ln.get_label() for ln in lines][0] == "series" and lines[1].get_label().startswith("_")
+
+
+# ------------------------------------------------------------------ quarter axis
+def test_quarter_axis_ticks_fall_on_quarter_ends():
+    fig, ax = plt.subplots(figsize=(8, 4))
+    start, end = pd.Timestamp("2021-09-30"), pd.Timestamp("2025-06-30")
+    ax.plot([start, end], [1, 2])
+    labelled = charts.quarter_axis(ax, start, end, max_labels=7)
+    assert len(labelled) <= 7 and labelled[-1] == end
+    for d in labelled:
+        assert d == d + pd.offsets.QuarterEnd(0)
+    ticks = [mdates.num2date(t).date() for t in ax.xaxis.get_majorticklocs()]
+    assert all(pd.Timestamp(t).month in (3, 6, 9, 12) for t in ticks)
+    assert charts.legibility_problems(fig) == []
+
+
+# ------------------------------------------------------------------ titles
+@pytest.mark.parametrize("title, ok", [
+    ("100% of case-work ratings are Inadequate", False),
+    ("71% of regions are rated Inadequate", False),
+    ("5 of 7 (71%) inspections in the region were rated Inadequate", True),
+    ("Ratings (n = 42): 100% Inadequate", True),
+    ("Officer numbers rose 7.0% in a year", True),
+    ("PSO numbers changed by -11.8% (+2.0% on the quarter)", True),
+    ("Leaving rates were 6.3% in the year to June 2025", True),
+])
+def test_title_percentages_need_their_n(title, ok):
+    assert (charts.title_problems(title) == []) is ok
+
+
+def test_wrap_keeps_line_breaks():
+    assert charts.wrap("first line\nsecond line", 80) == "first line\nsecond line"
+
+
+# ------------------------------------------------------------------ Figure
+def _figure(**over):
+    fig, ax = plt.subplots(figsize=(5, 3))
+    ax.plot([1, 2, 3], [1, 2, 3], label="x")
+    ax.legend(loc="lower right")
+    kw = dict(title="A title stating a finding", source="A source", units="FTE",
+              alt='Alt text: with a colon, "quotes" and # hash', caption="Caption {braces} and *stars*")
+    kw.update(over)
+    return charts.Figure(over.pop("name", "fig-test"), fig, pd.DataFrame({"x": [1, 2, 3]}),
+                         **{k: v for k, v in kw.items() if k != "name"})
+
+
+def test_figure_requires_its_parts():
+    for missing in ("title", "source", "units", "alt", "caption"):
+        with pytest.raises(ValueError, match=f"no {missing}"):
+            _figure(**{missing: " "})
+    with pytest.raises(ValueError, match="must be a lower-case label"):
+        _figure(name="Figure 1")
+    with pytest.raises(ValueError, match="without its n"):
+        _figure(title="90% of PDUs fall short")
+
+
+def test_figure_markdown_is_a_numbered_myst_figure(tmp_path):
+    f = _figure()
+    md = f.markdown()
+    assert md.startswith(":::{figure} chart-data/fig-test.png\n---\nname: fig-test\n")
+    alt_line = next(line for line in md.splitlines() if line.startswith("alt: "))
+    assert json.loads(alt_line[len("alt: "):]) == f.alt                # quoted: colons and '#' survive
+    assert r"Caption \{braces\} and \*stars\*" in md
+    assert "{download}`fig-test.csv <chart-data/fig-test.csv>`" in md
+    assert repr(f) == "Figure fig-test: A title stating a finding"
+    png, csv = f.save(tmp_path)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and csv.read_text().startswith("x\n")
+
+
+def test_figure_save_refuses_an_illegible_chart(tmp_path):
+    fig, ax = plt.subplots(figsize=(5, 3))
+    ax.plot(range(10), [5] * 10, label="line")
+    ax.set_ylim(0, 10)
+    ax.legend(loc="center")
+    f = charts.Figure("fig-bad", fig, pd.DataFrame({"x": [1]}), title="t", source="s", units="u", alt="a", caption="c")
+    with pytest.raises(charts.ChartLegibilityError):
+        f.save(tmp_path)
+    assert not (tmp_path / "fig-bad.png").exists()

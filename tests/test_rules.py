@@ -1,0 +1,163 @@
+"""Each conclusion rule, with cases on both sides of its boundary."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from probation_evidence import rules
+
+
+# ------------------------------------------------------------------ direction
+@pytest.mark.parametrize("now, code", [(103.0, "flat"), (103.01, "up"), (97.0, "flat"), (96.99, "down"),
+                                       (100.0, "flat")])
+def test_direction_relative_tolerance_boundary(now, code):
+    assert rules.TOLERANCE_PCT == 3.0
+    v = rules.direction(now, 100.0)
+    assert v.code == code
+    assert v.word == rules.RISING[code]
+    assert str(v) == v.word and v.reason
+
+
+def test_direction_absolute_tolerance_and_word_sets():
+    assert rules.direction(6.3, 6.7, tolerance=0.5, unit="%").code == "flat"
+    v = rules.direction(6.3, 8.3, tolerance=0.5, unit="%", words=rules.ROSE)
+    assert (v.code, v.word) == ("down", "fell")
+    assert "percentage points" in v.reason
+    assert rules.direction(5519, 5160, unit="FTE", words=rules.RISEN).word == "risen"
+    with pytest.raises(ValueError):
+        rules.direction(float("nan"), 1.0)
+    with pytest.raises(ValueError):
+        rules.direction(1.0, 0.0)
+
+
+def test_series_direction_refuses_breaks_and_other_quarters():
+    dates = pd.to_datetime(["2021-03-31", "2021-09-30", "2022-03-31", "2022-09-30"])
+    values = pd.Series([3500.0, 4300.0, 4400.0, 4700.0], index=dates)
+    defs = pd.Series(["nps", "unified", "unified", "unified"], index=dates)
+    across = rules.series_direction(values, "2022-03-31", "2021-03-31", definitions=defs)
+    assert across.code == "not_comparable" and "definition changed" in across.reason
+    within = rules.series_direction(values, "2022-09-30", "2021-09-30", definitions=defs)
+    assert within.code == "up"
+    other_quarter = rules.series_direction(values, "2022-09-30", "2022-03-31", definitions=defs)
+    assert other_quarter.code == "not_comparable" and "same quarter" not in other_quarter.reason
+    assert "year-on-year" in other_quarter.reason
+    assert rules.series_direction(values, "2022-09-30", "2022-03-31", seasonal=False).code == "up"
+    assert rules.series_direction(values, "2023-09-30", "2022-09-30").code == "not_comparable"  # missing
+
+
+# ------------------------------------------------------------------ seasonality
+def _quarters(start: str, values: list[float]) -> pd.Series:
+    return pd.Series(values, index=pd.date_range(start, periods=len(values), freq="QE"), dtype=float)
+
+
+def test_quarter_changes_skip_gaps_and_definition_changes():
+    s = pd.Series([1.0, 2.0, 4.0, 7.0], index=pd.to_datetime(["2021-03-31", "2021-06-30", "2021-12-31", "2022-03-31"]))
+    defs = pd.Series(["a", "a", "b", "b"], index=s.index)
+    ch = rules.quarter_changes(s, defs)
+    assert ch.to_dict() == {pd.Timestamp("2021-06-30"): 1.0, pd.Timestamp("2022-03-31"): 3.0}
+
+
+def test_seasonality_both_sides():
+    # up in the quarters to June and December, down to March and September, for two years
+    seasonal = _quarters("2023-03-31", [100, 110, 105, 115, 110, 120, 115, 125, 120])
+    v = rules.seasonality(seasonal)
+    assert v.code == "seasonal" and v.word == "seasonal"
+    assert v.details["pattern"] == {3: -1, 6: 1, 9: -1, 12: 1}
+    assert "rose every time in the quarters to June and December" in v.reason
+    # the latest quarter to March rising instead breaks the pattern
+    broken = seasonal.copy()
+    broken.iloc[-1] = broken.iloc[-2] + 1
+    assert rules.seasonality(broken).code == "none"
+    # steady growth: no alternation
+    assert rules.seasonality(_quarters("2023-03-31", [100 + 5 * i for i in range(9)])).code == "none"
+    # too few quarters observed twice
+    assert rules.seasonality(_quarters("2024-09-30", [100, 110, 105, 115])).code == "insufficient"
+
+
+# ------------------------------------------------------------------ share
+@pytest.mark.parametrize("k, n, code", [(7, 7, "all"), (0, 7, "none"), (4, 7, "most"), (3, 7, "minority"),
+                                        (4, 8, "half")])
+def test_share_words(k, n, code):
+    v = rules.share(k, n)
+    assert v.code == code and f"{k} of {n}" in v.reason
+
+
+def test_share_generalised_needs_the_interval_above_one_half():
+    # exact lower limits for n = 20: k = 15 -> 0.509 (above), k = 14 -> 0.457 (not)
+    assert rules.share(15, 20, generalise=True).code == "most"
+    assert rules.share(14, 20, generalise=True).code == "about_half"
+    assert rules.share(5, 20, generalise=True).code == "minority"
+    assert rules.share(6, 20, generalise=True).code == "about_half"
+    with pytest.raises(ValueError):
+        rules.share(8, 7)
+
+
+# ------------------------------------------------------------------ leader
+def test_leader_needs_separation_from_the_runner_up():
+    v = rules.leader({"A": (9, 10), "B": (2, 10), "C": (3, 10)}, noun="region")
+    assert (v.code, v.word, v.subject) == ("leader", "worst", "A")
+    close = rules.leader({"A": (6, 10), "B": (5, 10)}, noun="region")
+    assert close.code == "none" and close.word == "no region stands out" and close.subject is None
+    tie = rules.leader({"KSS": (5, 7), "Yorkshire": (10, 14), "East Midlands": (7, 10)}, noun="region")
+    assert tie.code == "none" and "tied" in tie.reason
+    best = rules.leader({"A": (1, 20), "B": (15, 20)}, highest=False, word="best")
+    assert (best.code, best.subject, best.word) == ("leader", "A", "best")
+
+
+def test_leader_refuses_pooled_frameworks():
+    with pytest.raises(rules.PooledGroupsError):
+        rules.leader({"A": (5, 7), "B": (1, 9)}, strata={"A": "2021", "B": "2024"})
+    ok = rules.leader({"A": (9, 10), "B": (1, 10)}, strata={"A": "2024", "B": "2024"})
+    assert ok.code == "leader"
+    with pytest.raises(ValueError):
+        rules.leader({"A": (1, 2)})
+
+
+# ------------------------------------------------------------------ association
+def test_association_needs_significance_and_power():
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=40)
+    strong = rules.association(x, x + rng.normal(scale=0.5, size=40))
+    assert strong.code == "together" and strong.word == "go together"
+    none = rules.association(x, rng.normal(size=40))
+    assert none.code == "not_shown" and none.word == "not shown"
+    # seven pairs: even a perfect ranking cannot count, because the test has too little power
+    tiny = rules.association([1, 2, 3, 4, 5, 6, 7], [2, 3, 5, 7, 11, 13, 17])
+    assert tiny.details["p_value"] < 0.05 and tiny.details["exact"]
+    assert tiny.code == "not_shown_low_power" and tiny.word == "not shown"
+    with pytest.raises(ValueError):
+        rules.association([1, 2], [2, 1])
+
+
+def test_association_power_crosses_the_threshold_with_sample_size():
+    low, _ = rules._power_spearman(20, 0.05, 0.5, np.random.default_rng(rules.SEED))
+    high, _ = rules._power_spearman(40, 0.05, 0.5, np.random.default_rng(rules.SEED))
+    assert low < rules.MIN_POWER < high
+    power, min_p = rules._power_spearman(4, 0.05, 0.5, np.random.default_rng(rules.SEED))
+    assert power == 0 and min_p == pytest.approx(2 / 24)   # four pairs can never reach 0.05
+
+
+# ------------------------------------------------------------------ established
+def test_established_boundaries():
+    assert rules.established(p_value=0.049).code == "established"
+    assert rules.established(p_value=0.051).code == "not_established"
+    assert rules.established(interval=(1.1, 9.0), null=1.0).code == "established"
+    assert rules.established(interval=(0.9, 9.0), null=1.0).code == "not_established"
+    untestable = rules.established(p_value=0.57, min_attainable_p=2 / 7)
+    assert untestable.code == "untestable" and untestable.word == "not established"
+    low = rules.established(p_value=0.2, power=0.3)
+    assert low.code == "not_established_low_power" and "does not show there is no effect" in low.reason
+    assert rules.established(p_value=0.2, power=0.9).code == "not_established"
+    with pytest.raises(ValueError):
+        rules.established()
+    with pytest.raises(ValueError):
+        rules.established(interval=(0.1, 2.0))
+
+
+def test_rules_are_stated_for_readers():
+    text = rules.rules_markdown()
+    for rule in rules.RULES:
+        assert f"### {rule.title}" in text
+        assert f"rules.{rule.function}" in text and hasattr(rules, rule.function)
+    assert f"{rules.TOLERANCE_PCT:g}%" in text and f"{100 * rules.MIN_POWER:.0f}%" in text
