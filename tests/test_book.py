@@ -102,3 +102,17 @@ def test_bad_data_leaves_published_book_intact(built_book, tmp_path):
     assert first.startswith("BUILD FAILED: invalid data: data/pdu_inspections.csv")
     assert "overall_rating" in first and "Terrible" in first
     assert digest_tree(built_book) == before_html and PDF.read_bytes() == before_pdf
+
+
+def test_no_compilation_language_in_website_or_pdf(built_book):
+    from check_language import compilation_phrases, visible_text
+    from check_pdf import pdf_text
+
+    problems = []
+    for page in sorted(built_book.rglob("*.html")):
+        rel = page.relative_to(built_book).as_posix()
+        if rel.startswith(("_static/", "_sources/", "_downloads/")) or rel in {"genindex.html", "search.html"}:
+            continue
+        problems += [f"{rel}: {p}" for p in compilation_phrases(visible_text(page.read_text(encoding="utf-8")))]
+    problems += [f"PDF: {p}" for p in compilation_phrases(pdf_text(PDF))]
+    assert problems == [], "\n".join(problems)
