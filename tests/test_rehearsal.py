@@ -106,7 +106,7 @@ def rehearsal(tmp_path_factory) -> dict:
     published = max(pd.Timestamp(str(p)) for p in pdu_before["published"].dropna()) + pd.Timedelta(days=1)
     region = load.load_table("regions", data)["region"].iloc[0]
     cli(repo, "ingest-report", str(REPORT), "--append", "--pdu", NEW_PDU, "--region", region,
-        "--published", published.date().isoformat(), "--source-url", "https://example.org/rehearsal/report")
+        "--published", published.date().isoformat(), "--source-url", "https://hmiprobation.justiceinspectorates.gov.uk/document/rehearsal-report/")
     pdu_after = load.load_table("pdu_inspections", data)
     assert len(pdu_after) == len(pdu_before) + 1
 
