@@ -7,7 +7,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/*.bib book/_static/*) \
+BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/*.bib book/_static/* book/_ext/*.py) \
                 $(wildcard notebooks/*.ipynb) $(wildcard data/*) $(wildcard src/probation_evidence/*.py) \
                 $(wildcard tools/*.py) CHANGELOG.md
 PUBLISHED := _build/.published
@@ -36,6 +36,7 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 test: $(STAMP)
 	@bash tools/ensure-tex.sh
 	@bash tools/ensure-chromium.sh
+	@$(BIN)/python tools/ensure_axe.py
 	$(BIN)/probation-evidence check-data
 	$(BIN)/python -m pytest tests notebooks $(NBVAL) -p no:cacheprovider
 
