@@ -12,7 +12,7 @@ BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/*.bib book/_stati
                 $(wildcard tools/*.py) CHANGELOG.md
 PUBLISHED := _build/.published
 
-.PHONY: book test check-data bench clean setup tex chromium
+.PHONY: book test check-data bench clean setup tex chromium lab
 
 book: $(PUBLISHED)
 
@@ -43,6 +43,20 @@ test: $(STAMP)
 bench: $(STAMP)
 	@bash tools/ensure-tex.sh
 	$(BIN)/python tools/bench.py
+
+# JupyterLab on the book's environment, with a kernel named for the project (an optional extra:
+# requirements-lab.txt is installed only here). `make lab LAB_ARGS=--no-browser` to skip the browser.
+KERNEL    := probation-evidence
+LAB_STAMP := $(VENV)/.lab-installed
+LAB_ARGS  ?=
+
+lab: $(LAB_STAMP)
+	$(BIN)/jupyter lab $(LAB_ARGS)
+
+$(LAB_STAMP): $(STAMP) requirements-lab.txt
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements-lab.txt
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (probation-evidence)"
+	@touch $@
 
 clean:
 	rm -rf _build
