@@ -4,15 +4,18 @@ Jupyter Book 1 always loads sphinx-thebe, which injects an inline script declari
 ``THEBE_JS_URL`` (twice on some pages, a console error) and points at a CDN. The book does
 not use live code cells, so every thebe script is dropped from the pages.
 
-Accessibility (WCAG 2.2 AA, checked on every page by tools/check_site.py with axe-core):
-citations are written as list items of the reference list (docutils' ``doc-biblioentry`` role
-is deprecated and breaks the list), and the theme's icon-only markup is fixed in the written
-pages (see ``fix_theme_markup``).
+Accessibility (WCAG 2.2 AA, checked on every page by tools/check_site.py with axe-core), all
+registered by ``setup_accessibility``: citations are written as list items of the reference
+list (docutils' ``doc-biblioentry`` role is deprecated and breaks the list); the theme's
+controls get accessible names that contain their visible text (``fix_theme_markup``, applied
+to the written pages); a digest of the static files and of this file counts as configuration,
+so a CSS or JS change rewrites the pages; the accessibility statement's facts are MyST
+substitutions taken from the checking code (``accessibility_facts``).
 """
 from __future__ import annotations
 
 import hashlib
-import importlib
+import importlib.util
 import re
 import sys
 from pathlib import Path
@@ -113,14 +116,23 @@ def _assets_digest(app, config):
 DEFAULT_ISSUES_URL = "https://github.com/probation-evidence/probation-evidence/issues"
 
 
+def _tool(confdir: str | Path, name: str):
+    """Load tools/<name>.py by its path (tools/ is not put on sys.path: its build.py would
+    shadow the ``build`` package)."""
+    qualified = f"_pe_tools_{name}"
+    if qualified not in sys.modules:
+        spec = importlib.util.spec_from_file_location(qualified, Path(confdir) / "tools" / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[qualified] = module  # dataclasses look their module up here
+        spec.loader.exec_module(module)
+    return sys.modules[qualified]
+
+
 def accessibility_facts(confdir: str | Path, repository_url: str = "") -> dict[str, str]:
     """What the accessibility statement says about testing, taken from the code that does it
     (tools/check_site.py, tools/ensure_axe.py, charts.py), so the statement cannot drift from it."""
-    tools = str(Path(confdir) / "tools")
-    if tools not in sys.path:
-        sys.path.insert(0, tools)
-    check_site = importlib.import_module("check_site")
-    ensure_axe = importlib.import_module("ensure_axe")
+    check_site = _tool(confdir, "check_site")
+    ensure_axe = _tool(confdir, "ensure_axe")
     from probation_evidence import charts
 
     issues = repository_url.rstrip("/") + "/issues" if repository_url else DEFAULT_ISSUES_URL
