@@ -66,6 +66,7 @@ def axe_path(download: bool = True) -> Path:
     fd, tmp = tempfile.mkstemp(dir=CACHE, suffix=".tmp")
     with os.fdopen(fd, "wb") as handle:
         handle.write(script)
+    os.chmod(tmp, 0o644)
     os.replace(tmp, target)  # atomic: a half-written file is never taken for the cache
     return target
 
