@@ -13,7 +13,7 @@ BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/*.bib book/_stati
                 $(wildcard tools/*.py) CHANGELOG.md CITATION.cff
 PUBLISHED := _build/.published
 
-.PHONY: book test check-data bench clean setup tex chromium release publish
+.PHONY: book test check-data bench clean setup tex chromium release publish lab
 
 book: $(PUBLISHED)
 
@@ -37,6 +37,7 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 test: $(STAMP)
 	@bash tools/ensure-tex.sh
 	@bash tools/ensure-chromium.sh
+	@$(BIN)/python tools/ensure_axe.py
 	$(BIN)/probation-evidence check-data
 	$(BIN)/python -m pytest tests notebooks $(NBVAL) -p no:cacheprovider
 
@@ -55,6 +56,20 @@ release: $(STAMP)
 REMOTE ?= origin
 publish:
 	@$(PYTHON) tools/publish.py push --remote "$(REMOTE)"
+
+# JupyterLab on the book's environment, with a kernel named for the project (an optional extra:
+# requirements-lab.txt is installed only here). `make lab LAB_ARGS=--no-browser` to skip the browser.
+KERNEL    := probation-evidence
+LAB_STAMP := $(VENV)/.lab-installed
+LAB_ARGS  ?=
+
+lab: $(LAB_STAMP)
+	$(BIN)/jupyter lab $(LAB_ARGS)
+
+$(LAB_STAMP): $(STAMP) requirements-lab.txt
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements-lab.txt
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (probation-evidence)"
+	@touch $@
 
 clean:
 	rm -rf _build

@@ -80,13 +80,32 @@ def test_html_has_no_empty_glue(built_book):
 
 
 def test_website_in_headless_chromium(built_book):
-    from check_site import check_site
+    """Every page: loads cleanly, links resolve, no serious or critical axe-core violation of the
+    WCAG 2.0-2.2 A/AA rules, skip link first and focus visible, no sideways scrolling at phone width."""
+    from check_site import AXE_TAGS, PHONE, check_site
+    from ensure_axe import AXE_VERSION
 
-    problems, n_pages = check_site(built_book, BUILD / "screenshots")
-    assert n_pages >= 10
-    assert problems == []
-    shots = {p.name for p in (BUILD / "screenshots").glob("*.png")}
-    assert {"book_intro.png", "notebooks_01_caseloads_and_quality.png", "notebooks_03_inspection_outcomes.png"} <= shots
+    shots_dir = BUILD / "screenshots"
+    for old in shots_dir.glob("*.png"):
+        old.unlink()
+    report = check_site(built_book, shots_dir)
+    print("\n".join(report.summary()))
+    assert report.problems == []
+    pages = [p for p in built_book.rglob("*.html") if "_static" not in p.parts and "_sources" not in p.parts]
+    assert report.pages + report.redirects == len(pages) >= 10  # every page, none skipped
+    assert report.axe_version == AXE_VERSION and report.axe_tags == AXE_TAGS
+    assert report.focus_checked > report.pages  # the focus check saw the pages' controls
+    chapters = sorted(p.stem for p in (built_book / "notebooks").glob("*.html"))
+    shots = {p.name for p in shots_dir.glob("*.png")}
+    assert {"book_intro.png", "phone_book_intro.png"} <= shots
+    for chapter in chapters:
+        assert {f"notebooks_{chapter}.png", f"phone_notebooks_{chapter}.png"} <= shots
+    from PIL import Image
+
+    with Image.open(shots_dir / f"phone_notebooks_{chapters[0]}.png") as shot:
+        assert shot.width == PHONE["width"] * PHONE["deviceScaleFactor"]
+    statement = (built_book / "book" / "accessibility.html").read_text(encoding="utf-8")
+    assert f"axe-core</a> {AXE_VERSION}" in statement and all(tag in statement for tag in AXE_TAGS)
 
 
 def test_bad_data_leaves_published_book_intact(built_book, tmp_path):

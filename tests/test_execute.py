@@ -63,3 +63,14 @@ def test_data_change_reexecutes_only_dependent_notebooks(repo_copy, table):
     finally:
         path.write_bytes(original)
     assert stale(repo_copy) == set()
+
+
+def test_notebooks_name_the_kernel_make_lab_installs():
+    sys.path.insert(0, str(ROOT / "tools"))
+    from execute import KERNELSPEC
+
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert f"KERNEL    := {KERNELSPEC['name']}" in makefile or f"KERNEL := {KERNELSPEC['name']}" in makefile
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        spec = json.loads(path.read_text(encoding="utf-8"))["metadata"].get("kernelspec", {})
+        assert spec.get("name") == KERNELSPEC["name"], f"{path.name}: run `make book` to refresh its metadata"

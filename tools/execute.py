@@ -37,6 +37,10 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "probation_evidence"
 META = "probation_evidence"
 TRACE_ENV = "PROBATION_EVIDENCE_TRACE"
+#: The kernel `make lab` registers (Makefile KERNEL). Notebooks name it, so JupyterLab opens them
+#: with the book's environment; execution here uses .venv's own default kernel, "python3", which
+#: exists wherever .venv does (the named kernel exists only after `make lab`).
+KERNELSPEC = {"display_name": "Python (probation-evidence)", "language": "python", "name": "probation-evidence"}
 
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -132,7 +136,7 @@ def execute(path: Path, timeout: int = 900) -> float:
     os.environ[TRACE_ENV] = str(trace_path)
     start = time.perf_counter()
     try:
-        client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+        client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,  # see KERNELSPEC
                                 resources={"metadata": {"path": str(path.parent)}})
         client.execute()
     except CellExecutionError as exc:
@@ -155,6 +159,7 @@ def execute(path: Path, timeout: int = 900) -> float:
         raise NotebookFailed(f"{shown_path(path)}: reads table(s) not declared in metadata.{META}.tables: "
                              f"{', '.join(undeclared)}", "")
     nb.metadata.setdefault(META, {})["execution_key"] = execution_key(nb)
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
     tmp = path.with_suffix(".ipynb.tmp")
     nbformat.write(nb, tmp)
     os.replace(tmp, path)
