@@ -533,8 +533,9 @@ class Figure:
         return self._png
 
     def save(self, folder: str | Path | None = None) -> tuple[Path, Path]:
-        """Check legibility, then write ``<name>.png`` and ``<name>.csv``; return their paths."""
+        """Check legibility and text contrast, then write ``<name>.png`` and ``<name>.csv``; return their paths."""
         check_legible(self.figure)
+        check_text_contrast(self.figure)
         folder = Path(folder) if folder is not None else self.folder
         folder.mkdir(parents=True, exist_ok=True)
         png = folder / f"{self.name}.png"
