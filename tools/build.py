@@ -90,10 +90,27 @@ def build_html() -> None:
     check_html(WORK / "_build" / "html")
 
 
+# The PDF leaves out the website-only PDU and region profiles (it keeps their annex), so it is
+# built from its own table of contents, in its own work folder: a different toc in the same
+# Sphinx environment would make every HTML and PDF build re-read every page.
+PDF_WORK = WORK / "pdf"
+
+
+def pdf_toc() -> Path:
+    from probation_evidence import profiles
+
+    PDF_WORK.mkdir(parents=True, exist_ok=True)
+    path = PDF_WORK / "_toc_pdf.yml"
+    text = profiles.pdf_toc((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
 def build_pdf() -> Path:
-    run([str(Path(sys.executable).parent / "jupyter-book"), "build", ".", "--path-output", str(WORK), "-W", "-n", "--keep-going",
-         "--builder", "pdflatex"], "PDF build")
-    pdf = WORK / "_build" / "latex" / PDF_NAME
+    run([str(Path(sys.executable).parent / "jupyter-book"), "build", ".", "--path-output", str(PDF_WORK), "-W", "-n", "--keep-going",
+         "--toc", str(pdf_toc()), "--builder", "pdflatex"], "PDF build")
+    pdf = PDF_WORK / "_build" / "latex" / PDF_NAME
     if not pdf.exists():
         raise BuildFailed(f"PDF build produced no {PDF_NAME}")
     return pdf
