@@ -556,11 +556,11 @@ def pdu_page(data: ProfileData, pdu_id: str) -> str:
     for fw, rec in latest_by_framework(data.records, pdu_id).items():
         nat, reg = rating_counts(data.records, fw), rating_counts(data.records, fw, region)
         out.append(f"- **{fw} framework** (latest: {_md(_label(rec))}): rated {rec['overall_rating']}. "
-                   + comparison_sentence(data.records, fw, rec["overall_rating"], region) + "\n")
-        table = pd.DataFrame({"Overall rating": insp.RATINGS + ["All PDU inspections"],
-                              region: [fmt_int(v) for v in reg.values()] + [fmt_int(sum(reg.values()))],
-                              NATION: [fmt_int(v) for v in nat.values()] + [fmt_int(sum(nat.values()))]})
-        out.append(_table_html(table, f"Overall ratings of PDU inspections under the {fw} framework: {region} and {NATION} (counts)"))
+                   + comparison_sentence(data.records, fw, rec["overall_rating"], region)
+                   + f" All ratings under this framework: in {region}, {_counts_words(reg)}; "
+                   f"in {NATION}, {_counts_words(nat)}.")
+    out.append(f"\nThe {{doc}}`{_md(region)} page </{region_doc(region)}>` shows the region's ratings against "
+               f"{NATION} in a chart.\n")
 
     # each inspection
     for rec in recs:
