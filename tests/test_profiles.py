@@ -304,7 +304,16 @@ def test_pdf_toc_leaves_out_only_the_profiles():
 
 
 # ----------------------------------------------------------------------------- the update path
-def test_a_new_pdu_gets_its_page_and_a_removed_one_loses_it(data_copy, tmp_path):
+def test_a_new_pdu_gets_its_page_and_a_removed_one_loses_it(data_copy, tmp_path, monkeypatch):
+    # Drawing twelve charts is the build's job (the built site's images are checked in the browser);
+    # here each drawing is recorded and a small PNG carrying the chart's key is written instead.
+    drawn = []
+
+    def record(chart, region, path):
+        drawn.append(region)
+        Path(path).write_bytes(b"\x89PNG\r\n\x1a\n" + f"pe-key:{profiles.chart_key(chart, region)}".encode())
+
+    monkeypatch.setattr(profiles, "render_region_chart", record)
     ins = load.load_table("pdu_inspections", data_copy)
     latest = max(pd.Timestamp(d[:7] + "-01") for d in ins["published"].dropna() if len(d) >= 7)
     published = (latest + pd.offsets.MonthBegin(1)).strftime("%Y-%m-%d")
@@ -329,8 +338,7 @@ def test_a_new_pdu_gets_its_page_and_a_removed_one_loses_it(data_copy, tmp_path)
     chart = pd.read_csv(target / "region" / f"{profiles.region_slug(region)}-ratings.csv")
     mine = chart[(chart["framework"] == 2024) & (chart["area"] == region) & (chart["rating"] == "Inadequate")]
     assert int(mine["inspections"].iloc[0]) == before + 1
-    png = (target / "region" / f"{profiles.region_slug(region)}.png").read_bytes()
-    assert png.startswith(b"\x89PNG") and b"pe-key:" in png
+    assert region in drawn and len(drawn) == len(load.load_table("regions", data_copy))
     # the table of contents picks the new page up with no other step
     globs = [e["glob"] for p in yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))["parts"]
              for c in p["chapters"] for e in c.get("sections", []) if "glob" in e]
@@ -341,6 +349,17 @@ def test_a_new_pdu_gets_its_page_and_a_removed_one_loses_it(data_copy, tmp_path)
     stale.write_text("old", encoding="utf-8")
     again = pages.write_all(target, folder=data_copy)
     assert not stale.exists() and again == ["pdu/gone-pdu.md (removed)"]
+    assert len(drawn) == len(load.load_table("regions", data_copy))  # nothing redrawn
+
+
+def test_region_chart_is_drawn_with_its_key(tmp_path):
+    data = fixture_data()
+    chart = profiles.region_chart_frame(data.records, "North")
+    path = tmp_path / "north.png"
+    profiles.render_region_chart(chart, "North", path)
+    png = path.read_bytes()
+    assert png.startswith(b"\x89PNG") and f"pe-key:{profiles.chart_key(chart, 'North')}".encode() in png
+    assert profiles.chart_key(chart, "North") != profiles.chart_key(chart.assign(inspections=chart["inspections"] + 1), "North")
 
 
 def test_a_pdu_without_a_crosswalk_row_is_refused(tmp_path):
