@@ -195,15 +195,34 @@ def execute_notebooks() -> None:
 
 
 def build_html() -> None:
+    drop_stale_generated_html()
     run([str(Path(sys.executable).parent / "jupyter-book"), "build", ".", "--path-output", str(WORK), "-W", "-n", "--keep-going",
          "--builder", "html"], "HTML build (strict)", summarise_sphinx("HTML build (strict)"))
     check_html(WORK / "_build" / "html")
 
 
+# The PDF leaves out the website-only PDU and region profiles (it keeps their annex), so it is
+# built from its own table of contents, in its own work folder: a different toc in the same
+# Sphinx environment would make every HTML and PDF build re-read every page.
+PDF_WORK = WORK / "pdf"
+
+
+def pdf_toc() -> Path:
+    from probation_evidence import profiles
+
+    PDF_WORK.mkdir(parents=True, exist_ok=True)
+    path = PDF_WORK / "_toc_pdf.yml"
+    text = profiles.pdf_toc((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
 def build_pdf() -> Path:
-    run([str(Path(sys.executable).parent / "jupyter-book"), "build", ".", "--path-output", str(WORK), "-W", "-n", "--keep-going",
-         "--builder", "pdflatex"], "PDF build", summarise_latex(WORK / "_build" / "latex" / PDF_NAME.replace(".pdf", ".tex")))
-    pdf = WORK / "_build" / "latex" / PDF_NAME
+    run([str(Path(sys.executable).parent / "jupyter-book"), "build", ".", "--path-output", str(PDF_WORK), "-W", "-n", "--keep-going",
+         "--toc", str(pdf_toc()), "--builder", "pdflatex"], "PDF build",
+        summarise_latex(PDF_WORK / "_build" / "latex" / PDF_NAME.replace(".pdf", ".tex")))
+    pdf = PDF_WORK / "_build" / "latex" / PDF_NAME
     if not pdf.exists():
         raise BuildFailed(f"PDF build produced no {PDF_NAME}")
     return pdf
@@ -222,23 +241,37 @@ def check_html(html_dir: Path) -> None:
             raise BuildFailed(f"{page.relative_to(html_dir)}: built page contains {m.group(0)!r} (empty glue or object repr)")
 
 
-def snapshot_sources() -> dict[Path, bytes]:
-    """Files the build itself rewrites (generated pages, executed notebooks, chart data)."""
-    files = list((ROOT / "book" / "_generated").glob("*.md")) + list((ROOT / "notebooks").glob("*.ipynb"))
+def rewritten_files() -> list[Path]:
+    """Files the build itself writes: generated pages (with the profiles' subfolders and charts),
+    executed notebooks, and the chart images and data beside them."""
+    files = [p for p in (ROOT / "book" / "_generated").rglob("*") if p.is_file()]
+    files += list((ROOT / "notebooks").glob("*.ipynb"))
     files += [p for p in (ROOT / "notebooks" / "chart-data").glob("*") if p.suffix in CHART_FILES]
-    return {path: path.read_bytes() for path in files}
+    return files
+
+
+def snapshot_sources() -> dict[Path, bytes]:
+    return {path: path.read_bytes() for path in rewritten_files()}
 
 
 def restore_sources(saved: dict[Path, bytes]) -> None:
     """Put back the generated pages, notebooks and chart data as they were before a failed build."""
-    for folder, pattern in ((ROOT / "book" / "_generated", "*.md"), (ROOT / "notebooks", "*.ipynb"),
-                            (ROOT / "notebooks" / "chart-data", "*")):
-        for path in folder.glob(pattern):
-            if path not in saved and (folder.name != "chart-data" or path.suffix in CHART_FILES):
-                path.unlink()
+    for path in rewritten_files():
+        if path not in saved:
+            path.unlink()
     for path, content in saved.items():
         if not path.exists() or path.read_bytes() != content:
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content)
+
+
+def drop_stale_generated_html() -> None:
+    """Sphinx never deletes the page of a removed document: delete the built profile pages whose
+    source is gone, so that a PDU or region that has left the data does not keep a page."""
+    for sub in ("pdu", "region"):
+        for page in (WORK / "_build" / "html" / "book" / "_generated" / sub).glob("*.html"):
+            if not (ROOT / "book" / "_generated" / sub / f"{page.stem}.md").exists():
+                page.unlink()
 
 
 def publish(pdf: Path | None) -> None:

@@ -96,10 +96,14 @@ class Table:
     Numbers should be formatted as text before (with :func:`format_frame`) so both outputs
     show the same thing. The plain-text representation is a readable fallback (and what
     nbval compares).
+
+    ``links`` maps a column to one address per row (``None`` for no link): on the website
+    those cells are links; in the PDF and the plain text they are the cell text alone.
     """
 
     def __init__(self, frame: pd.DataFrame, caption: str, *, label: str | None = None,
-                 col_widths: Iterable[float] | None = None, searchable: bool = False):
+                 col_widths: Iterable[float] | None = None, searchable: bool = False,
+                 links: dict[str, Iterable[str | None]] | None = None):
         if frame.empty:
             raise ValueError(f"table {caption!r} has no rows")
         self.frame = frame.reset_index(drop=True)
@@ -107,17 +111,24 @@ class Table:
         self.label = label
         self.col_widths = list(col_widths) if col_widths is not None else None
         self.searchable = searchable
+        self.links = _check_links(self.frame, links, caption)
 
     def _repr_html_(self) -> str:
         cls = "pe-table pe-searchable" if self.searchable else "pe-table"
         head = "".join(f"<th scope='col'>{html.escape(str(c))}</th>" for c in self.frame.columns)
         body = []
-        for row in self.frame.itertuples(index=False):
-            cells = "".join(f"<td>{html.escape(str(v))}</td>" for v in row)
+        for i, row in enumerate(self.frame.itertuples(index=False)):
+            cells = "".join(f"<td>{self._cell_html(col, i, v)}</td>" for col, v in zip(self.frame.columns, row))
             body.append(f"<tr>{cells}</tr>")
         idattr = f" id='{html.escape(self.label)}'" if self.label else ""
         return (f"<table class='{cls}'{idattr}><caption>{html.escape(self.caption)}</caption>"
                 f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+
+    def _cell_html(self, column: Any, row: int, value: Any) -> str:
+        text = html.escape(str(value))
+        hrefs = self.links.get(column)
+        href = hrefs[row] if hrefs else None
+        return f"<a href=\"{html.escape(href, quote=True)}\">{text}</a>" if href else text
 
     def _repr_markdown_(self) -> str:
         """A MyST raw-LaTeX block: the PDF builder is set to prefer text/markdown, the website text/html.
@@ -202,6 +213,22 @@ def table_font_size(columns: list[list[str]], fractions: list[float], sep_pt: fl
         if longest * CHAR_WIDTH_PT["footnotesize"] > frac * avail:
             return "scriptsize"
     return "footnotesize"
+
+
+def _check_links(frame: pd.DataFrame, links: dict[str, Iterable[str | None]] | None,
+                 caption: str) -> dict[Any, list[str | None]]:
+    """Link columns: each maps a column to one address (or None) per row, in row order."""
+    out: dict[Any, list[str | None]] = {}
+    for column, hrefs in (links or {}).items():
+        if column not in frame.columns:
+            raise ValueError(f"table {caption!r}: link column {column!r} is not a column of the table")
+        values = [None if h is None or (not isinstance(h, str) and pd.isna(h)) or not str(h).strip() else str(h)
+                  for h in hrefs]
+        if len(values) != len(frame):
+            raise ValueError(f"table {caption!r}: {len(values)} links for column {column!r}, "
+                             f"but the table has {len(frame)} rows")
+        out[column] = values
+    return out
 
 
 def format_frame(frame: pd.DataFrame, formats: dict[str, Any]) -> pd.DataFrame:
