@@ -171,7 +171,22 @@ def data_versions_md(folder=None) -> str:
     return "\n".join(out) + "\n"
 
 
-from . import __version__, inspections as insp, load, models, profiles, provenance, rules, staffing, workforce as wf
+def source_coverage_md(folder=None) -> str:
+    """The About the data page's table of primary, mirror and secondary rows per table."""
+    return HEADER + provenance.coverage_md(folder)
+
+
+def render_all(folder=None, profile_data=None) -> dict[str, str]:
+    """Every generated page: {path under book/_generated: Markdown text}."""
+    from . import editions, release_info
+
+    pages = {"key_findings.md": key_findings_md(folder), "data_dictionary.md": data_dictionary_md(folder),
+             "data_versions.md": data_versions_md(folder), "source_coverage.md": source_coverage_md(folder),
+             "release_info.md": release_info.release_box_md(folder), "downloads.md": release_info.downloads_md(folder),
+             "editions.md": editions.editions_md(), "conclusion_rules.md": HEADER + rules.rules_markdown(heading_level=3)}
+    # PDU and region profiles (pdu/<id>.md, region/<region>.md) and the include of their index page
+    pages.update(profiles.render_pages(folder, data=profile_data))
+    return pages
 
 
 def write_all(target: Path, folder=None) -> list[str]:
