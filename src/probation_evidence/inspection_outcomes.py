@@ -14,7 +14,6 @@ is made within one framework. Inspections are named one way everywhere
 from __future__ import annotations
 
 import itertools
-import math
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -33,7 +32,17 @@ AIMS = ["Engagement", "Desistance", "Keeping people safe"]
 SAFE = "Keeping people safe"
 #: Publishers named in the tables' Source columns, by web address.
 PUBLISHERS = {"justiceinspectorates.gov.uk": "HM Inspectorate of Probation", "bbc.co.uk": "BBC News",
-              "bbci.co.uk": "BBC News", "parliament.uk": "UK Parliament", "gov.uk": "GOV.UK"}
+              "bbci.co.uk": "BBC News", "parliament.uk": "UK Parliament", "gov.uk": "GOV.UK",
+              "huntspost.co.uk": "The Hunts Post", "dissmercury.co.uk": "Diss Mercury", "lynnnews.co.uk": "Lynn News",
+              "sussexexpress.co.uk": "Sussex Express", "theargus.co.uk": "The Argus", "aol.com": "AOL News",
+              "standard.co.uk": "Evening Standard", "russellwebster.com": "Russell Webster (blog)",
+              "probationmatters.blogspot.com": "On Probation (blog)"}
+#: Regional staffing measures and grades in words.
+MEASURE_WORDS = {"vacancies": "vacancies", "staffing_pct_of_target": "staffing against target",
+                 "staff_in_post": "staff in post", "leaving_rate_pct": "leaving rate", "leavers": "leavers",
+                 "average_caseload": "average caseload", "wmt_average_pct": "workload-tool average"}
+GRADE_WORDS = {"all_grades": "all grades", "probation_officer": "officers", "probation_services_officer": "PSOs",
+               "trainee_probation_officer": "trainee officers", "senior_probation_officer": "senior officers"}
 #: Short source tags that may appear inside a data value, and how a reader should see them.
 SOURCE_TAGS = {"(BBC)": "(reported by BBC News)"}
 
@@ -420,28 +429,26 @@ def headline_sentence(d: InspectionData) -> str:
 
 
 # ====================================================================== national context
-def national_sentence(d: InspectionData) -> str:
+def national_texts(d: InspectionData) -> dict[str, str]:
+    """The inspectorate's and the NAO's own counts and comparisons (the notebook cites each source)."""
     r1 = I.provider_round_table(d.providers, "2018-19")
     q = d.quality
     ar23 = q[q["period"].str.startswith("2022/23")].set_index("measure")["value"]
     ar25 = q[q["period"].str.startswith("Feb 2024-Feb 2025")].set_index("measure")["value"]
     nao = q[q["measure"].str.contains("adequately assessed risk of harm") & q["period"].str.contains("NAO")].copy()
+    if len(nao) < 2:
+        raise ValueError("national_quality: expected the NAO's two figures on risk-of-harm assessment")
     nao["year"] = nao["period"].str.extract(r"^(\d{4}(?:/\d{2})?)")[0]
     nao = nao.sort_values("year")
-    text = (f"In the 2018/19 round, {fmt_int(r1.loc['NPS', 'good_or_better'])} of {fmt_int(r1.loc['NPS', 'rated'])} NPS "
-            f"divisions were rated Good or better, against {fmt_int(r1.loc['CRC', 'good_or_better'])} of "
-            f"{fmt_int(r1.loc['CRC', 'rated'])} CRCs {{cite}}`hmip_ic1_2019`. After unification the inspectorate's "
-            f"annual report for 2022/23 covered {fmt_int(ar23['probation inspections covered'])} inspections, "
-            f"{fmt_int(ar23['inspections rated Good'])} rated Good and {fmt_int(ar23['inspections rated Inadequate'])} "
-            f"Inadequate {{cite}}`hmip_farewell_2023`; its report for February 2024 to February 2025 covered "
-            f"{fmt_int(ar25['PDUs inspected'])} PDUs, {fmt_int(ar25['PDUs rated Inadequate'])} rated Inadequate and "
-            f"{fmt_int(ar25['PDUs rated Requires improvement'])} Requires improvement {{cite}}`hmip_annual_2025`.")
-    if len(nao) >= 2:
-        first, last = nao.iloc[0], nao.iloc[-1]
-        text += (f" The National Audit Office reported that practitioners adequately assessed risk of harm in "
-                 f"{fmt_pct(last['value'], 0)} of cases in {last['year']}, compared with {fmt_pct(first['value'], 0)} in "
-                 f"{first['year'].replace('/', '–')} {{cite}}`nao_2025`: that comparison over time is the NAO's.")
-    return text
+    first, last = nao.iloc[0], nao.iloc[-1]
+    return {"r1_nps": f"{fmt_int(r1.loc['NPS', 'good_or_better'])} of {fmt_int(r1.loc['NPS', 'rated'])}",
+            "r1_crc": f"{fmt_int(r1.loc['CRC', 'good_or_better'])} of {fmt_int(r1.loc['CRC', 'rated'])}",
+            "ar23_n": fmt_int(ar23["probation inspections covered"]), "ar23_good": fmt_int(ar23["inspections rated Good"]),
+            "ar23_inad": fmt_int(ar23["inspections rated Inadequate"]), "ar25_pdus": fmt_int(ar25["PDUs inspected"]),
+            "ar25_inad": fmt_int(ar25["PDUs rated Inadequate"]),
+            "ar25_ri": fmt_int(ar25["PDUs rated Requires improvement"]),
+            "nao_last": fmt_pct(last["value"], 0), "nao_last_year": last["year"],
+            "nao_first": fmt_pct(first["value"], 0), "nao_first_year": first["year"].replace("/", "–")}
 
 
 # ====================================================================== repeat inspections
@@ -542,20 +549,27 @@ def vacancy_comparison(d: InspectionData) -> dict:
             "min_p": min_p}
 
 
+def vacancy_texts(d: InspectionData) -> dict[str, str]:
+    """The PDU vacancy comparison: the rates, the national rate (cited in the notebook) and the two tests."""
+    c = vacancy_comparison(d)
+    df, nat = c["rates"], c["national"]
+    by_fw = _and([f"{fmt_int((df['framework'] == fw).sum())} under the {fw} framework" for fw in sorted(df["framework"].unique())])
+    intro = (f"{_cap(_count_word(len(df)))} inspections publish a probation officer vacancy rate ({by_fw}), from "
+             f"{fmt_pct(df['po_vacancy_pct'].min(), 0)} to {fmt_pct(df['po_vacancy_pct'].max(), 0)} (median "
+             f"{fmt_pct(df['po_vacancy_pct'].median(), 0)}); they were measured between {df['year'].min()} and "
+             f"{df['year'].max()}, each as its report or local source defines it")
+    return {"vacancy_intro": intro, "nat_vac": fmt_pct(nat["value"], 0), "nat_vac_date": fmt_month(nat["date"]),
+            "vacancy_sentence": vacancy_sentence(d)}
+
+
 def vacancy_sentence(d: InspectionData) -> str:
     c = vacancy_comparison(d)
-    df, nat, b, r = c["rates"], c["national"], c["baseline"], c["rating"]
-    by_fw = _and([f"{fmt_int((df['framework'] == fw).sum())} under the {fw} framework" for fw in sorted(df["framework"].unique())])
+    df, b, r = c["rates"], c["baseline"], c["rating"]
     k_inad = int(df["inadequate"].sum())
-    return (f"{_cap(_count_word(len(df)))} inspections publish a probation officer vacancy rate ({by_fw}), from "
-            f"{fmt_pct(df['po_vacancy_pct'].min(), 0)} to {fmt_pct(df['po_vacancy_pct'].max(), 0)} (median "
-            f"{fmt_pct(df['po_vacancy_pct'].median(), 0)}); they were measured between "
-            f"{df['year'].min()} and {df['year'].max()}, each as its report or local source defines it. Nationally, "
-            f"the officer vacancy rate against the target staffing level was {fmt_pct(nat['value'], 0)} at "
-            f"{fmt_month(nat['date'])} {{cite}}`lords_jha_2023`. The inspected PDUs' rates are **{b.word}** the national "
-            f"rate ({b.reason}). {_cap(_count_word(k_inad))} of the {_count_word(len(df))} were rated Inadequate. Whether "
-            f"higher vacancy rates come with worse ratings is **{r.word}** ({r.reason}; exact test comparing the vacancy "
-            f"rates of inspections rated Inadequate and the others, within each framework).")
+    return (f"The inspected PDUs' rates are {b.word} the national rate ({b.reason}). {_cap(_count_word(k_inad))} of the "
+            f"{_count_word(len(df))} were rated Inadequate. Whether higher vacancy rates come with worse ratings: "
+            f"{r.word} ({r.reason}; exact test comparing the vacancy rates of inspections rated Inadequate and the "
+            f"others, within each framework).")
 
 
 # ====================================================================== staffing: regions
@@ -566,7 +580,8 @@ def regional_vacancies(d: InspectionData) -> dict:
     vac = rs[(rs["measure"] == "vacancies") & (rs["grade"] == "all_grades") & (rs["unit"] == "FTE")]
     counts = vac.groupby("date")["region"].nunique()
     date = counts[counts >= 3].index.max() if (counts >= 3).any() else None
-    single = (rs.groupby(["measure", "grade"])["region"].nunique().loc[lambda s: s == 1].index.tolist())
+    per_measure = rs.groupby(["measure", "grade"])["region"].nunique()
+    single = rs.set_index(["measure", "grade"]).loc[per_measure[per_measure == 1].index].reset_index()
     if date is None:
         return {"date": None, "table": pd.DataFrame(), "single": single}
     v = vac[vac["date"] == date].set_index("region")["value"]
@@ -600,24 +615,36 @@ def regional_association(d: InspectionData) -> dict[str, rules.Verdict]:
     return out
 
 
+def regional_staffing_intro(d: InspectionData) -> str:
+    rv = regional_vacancies(d)
+    if rv["date"] is None:
+        return "No regional vacancy figure has been collected for three or more regions"
+    t = rv["table"]
+    return (f"The one staffing measure published for every region in the data is the number of vacancies across all "
+            f"grades at {fmt_month(rv['date'])} (FTE, {_count_word(int(t['vacancies'].notna().sum()))} regions)")
+
+
 def regional_staffing_sentence(d: InspectionData) -> str:
     rv = regional_vacancies(d)
     if rv["date"] is None:
-        return "No vacancy figure has been collected for three or more regions, so staffing and ratings cannot be compared by region."
+        return "Staffing and ratings therefore cannot be compared by region."
     t = rv["table"]
     n_pdus = int(t["pdus_stated"].notna().sum())
     assoc = regional_association(d)
     parts = []
     for fw, v in assoc.items():
         n = v.details.get("n", 0)
-        parts.append(f"under the {fw} framework ({_count_word(n)} regions), vacancies per PDU and the share rated "
-                     f"Inadequate **{v.word}** to go together ({v.reason})" if v.code != "together" else
+        parts.append(f"under the {fw} framework ({_count_word(n)} regions), that vacancies per PDU and the share rated "
+                     f"Inadequate go together is {v.word} ({v.reason})" if v.code != "together" else
                      f"under the {fw} framework ({_count_word(n)} regions) vacancies per PDU and the share rated "
-                     f"Inadequate **{v.word}** ({v.reason})")
-    single = _and([f"{m.replace('_', ' ')} ({g.replace('_', ' ')})" for m, g in rv["single"]])
-    return (f"The one staffing measure published for every region in the data is the number of vacancies across all "
-            f"grades at {fmt_month(rv['date'])} (FTE, {_count_word(int(t['vacancies'].notna().sum()))} regions) "
-            f"{{cite}}`pq_regional_vacancies_2024`. No staff-in-post or target figure is held for most regions, so no "
+                     f"Inadequate {v.word} ({v.reason})")
+    by_region = []
+    for region, grp in rv["single"].groupby("region", sort=True):
+        items = list(dict.fromkeys(f"{MEASURE_WORDS.get(m, m.replace('_', ' '))} ({GRADE_WORDS.get(g, g.replace('_', ' '))})"
+                                   for m, g in zip(grp["measure"], grp["grade"])))
+        by_region.append(f"{region}: {_and(items)}")
+    single = "; ".join(by_region) or "none"
+    return (f"No staff-in-post or target figure is held for most regions, so no "
             f"regional vacancy rate can be computed, and a count of vacancies grows with a region's size. As a rough "
             f"allowance for size, vacancies are divided by the number of PDUs a source states for the region "
             f"({_count_word(n_pdus)} regions), and compared with the figure across those regions, "
@@ -635,7 +662,7 @@ def regional_staffing_table(d: InspectionData) -> Table | None:
     frame = pd.DataFrame({"Region": t["region"], f"Vacancies, {fmt_month(rv['date'])} (FTE)": t["vacancies"].map(fmt_int),
                           "PDUs stated": t["pdus_stated"].map(lambda v: "–" if pd.isna(v) else fmt_int(v)),
                           "Vacancies per PDU": t["per_pdu"].map(lambda v: "–" if pd.isna(v) else f"{v:.1f}"),
-                          "Against all these regions": t["against_baseline"].map(lambda v: "–" if pd.isna(v) else f"{v:.2f}×")})
+                          f"Against {rv['baseline']:.1f} per PDU": t["against_baseline"].map(lambda v: "–" if pd.isna(v) else f"{v:.2f}×")})
     for fw in d.frameworks:
         frame[f"Inadequate, {fw} framework"] = [("–" if pd.isna(n) else _kn(int(k), int(n)))
                                                 for k, n in zip(t[f"k_{fw}"], t[f"n_{fw}"])]
@@ -722,18 +749,13 @@ def coverage_texts(d: InspectionData) -> dict[str, str]:
            "example_label": I.inspection_label({"fieldwork_start": "2022-11", "published": "2023-02",
                                                 "inspection_id": "example-2023"})}
     stated = d.quality[d.quality["period"] == "2022 (calendar year)"].set_index("measure")["value"]
+    n_s, k_s = int(stated["PDU reports published"]), int(stated["PDU reports rated Inadequate"])
     y22 = df[df["year"] == 2022]
-    if {"PDU reports published", "PDU reports rated Inadequate"} <= set(stated.index):
-        n_s, k_s = int(stated["PDU reports published"]), int(stated["PDU reports rated Inadequate"])
-        n_t, k_t = len(y22), int(y22["inadequate"].sum())
-        agree = (n_t, k_t) == (n_s, k_s)
-        out["check_2022"] = (f"For calendar year 2022 the table has {fmt_int(n_t)} reports, {fmt_int(k_t)} rated Inadequate; "
-                             f"the inspectorate's own count for that year is {fmt_int(n_s)} reports and {fmt_int(k_s)} "
-                             f"Inadequate {{cite}}`hmip_blog_jan2023`, "
-                             + ("so the table holds every PDU report of 2022." if agree else
-                                "so the table does not yet hold every PDU report of that year."))
-    else:
-        out["check_2022"] = "No count of the inspectorate's own for a whole year is held to check the table against."
+    n_t, k_t = len(y22), int(y22["inadequate"].sum())
+    out.update({"n_2022": fmt_int(n_t), "n_2022_inad": fmt_int(k_t), "stated_2022": fmt_int(n_s),
+                "stated_2022_inad": fmt_int(k_s),
+                "check_2022": ("so the table holds every PDU report of 2022" if (n_t, k_t) == (n_s, k_s) else
+                               "so the table does not yet hold every PDU report of that year")})
     return out
 
 
@@ -747,10 +769,11 @@ def framework_sentence(d: InspectionData) -> str:
         good = d.framework(fw)
         names = _and([I.inspection_name(x) for _, x in good[good["good_or_better"]].iterrows()])
         years = f"{r['first_year']}" if r["first_year"] == r["last_year"] else f"{r['first_year']} to {r['last_year']}"
-        parts.append(f"Under the {fw} framework ({fmt_int(r['n'])} inspections, {years}), **{v['inadequate'].word}** were "
+        parts.append(f"Under the {fw} framework ({fmt_int(r['n'])} inspections, {years}), {v['inadequate'].word} were "
                      f"rated Inadequate ({fmt_int(r['inadequate'])} of {fmt_int(r['n'])}, {_pct(r['inadequate'], r['n'])}; exact 95% interval {lo:.0f}% to {hi:.0f}%) and "
-                     f"**{v['good'].word}** Good or better"
-                     + (f" ({fmt_int(r['good_or_better'])}: {names})" if r["good_or_better"] else "") + ".")
+                     f"{v['good'].word}"
+                     + (f" ({fmt_int(r['good_or_better'])} of {fmt_int(r['n'])})" if v["good"].code not in ("none", "all") else "")
+                     + " Good or better" + (f": {names}" if r["good_or_better"] else "") + ".")
     return " ".join(parts)
 
 
@@ -763,9 +786,10 @@ def texts(d: InspectionData) -> dict[str, str]:
     out["standards_sentence"] = standards_sentence(d)
     out["kq_sentence"] = kq_sentence(d)
     out["headline_sentence"] = headline_sentence(d)
-    out["national_sentence"] = national_sentence(d)
+    out.update(national_texts(d))
     out["repeat_sentence"] = repeat_sentence(d)
-    out["vacancy_sentence"] = vacancy_sentence(d)
+    out.update(vacancy_texts(d))
+    out["regional_staffing_intro"] = regional_staffing_intro(d)
     out["regional_staffing_sentence"] = regional_staffing_sentence(d)
     out["regional_inspections_sentence"] = regional_inspections_sentence(d)
     return out

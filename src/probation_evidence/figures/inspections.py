@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import charts, inspection_outcomes as C, inspections as I, rules
+from .. import charts, inspection_outcomes as C, inspections as I
 from ..present import fmt_int, fmt_month, fmt_pct
 
 OI = charts.OKABE_ITO
