@@ -353,9 +353,10 @@ def kq_profile(d: InspectionData, inspection_id: str | None = None) -> tuple[pd.
     percentages with Wilson 95% intervals (cases treated as independent)."""
     from .models import wilson_ci
     sets = complete_kq(d)
+    sets = sets[sets["cases_inspected"].notna()]
     if sets.empty:
-        raise ValueError("no inspection has a complete set of key-question percentages")
-    rec = sets.iloc[-1] if inspection_id is None else sets.set_index("inspection_id").loc[inspection_id]
+        raise ValueError("no inspection has a complete set of key-question percentages and its number of cases")
+    rec = sets.iloc[-1] if inspection_id is None else sets.set_index("inspection_id", drop=False).loc[inspection_id]
     n = int(rec["cases_inspected"])
     rows = []
     for col, (stage, aim) in I.KQ_LABELS.items():
