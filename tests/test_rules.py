@@ -161,3 +161,119 @@ def test_rules_are_stated_for_readers():
         assert f"### {rule.title}" in text
         assert f"rules.{rule.function}" in text and hasattr(rules, rule.function)
     assert f"{rules.TOLERANCE_PCT:g}%" in text and f"{100 * rules.MIN_POWER:.0f}%" in text
+
+
+# ------------------------------------------------------------------ change (two shares)
+def test_change_boundaries_and_directions():
+    from scipy.stats import fisher_exact
+    up = rules.change((0, 10), (5, 10), labels=("2024", "2025"))          # Fisher p = 0.033
+    assert (up.code, up.word) == ("up", "rose")
+    assert up.details["p_value"] == pytest.approx(fisher_exact([[0, 10], [5, 5]])[1])
+    assert "2024" in up.reason and "2025" in up.reason
+    low, high = up.details["interval"]
+    assert 0 < low < 0.5 < high                                           # the change is +50 points
+    down = rules.change((5, 10), (0, 10))
+    assert (down.code, down.word) == ("down", "fell")
+    flat = rules.change((2, 10), (5, 10))                                 # Fisher p = 0.35
+    assert (flat.code, flat.word) == ("no_change", "no detectable change")
+    # with four cases in all, even 0 of 10 against 4 of 10 (p = 0.087) is the most extreme table possible
+    assert rules.change((0, 10), (4, 10)).code == "untestable"
+    assert "interval for the change" in flat.reason
+    assert rules.change((3, 10), (3, 10), words={"no_change": "steady"}).word == "steady"
+
+
+def test_change_says_when_no_change_could_be_detected():
+    tiny = rules.change((1, 1), (12, 21))
+    assert tiny.code == "untestable" and tiny.word == "too few to tell"
+    assert tiny.details["min_attainable_p"] == pytest.approx(rules.min_attainable_fisher_p(1, 21, 13))
+    assert tiny.details["min_attainable_p"] >= rules.ALPHA
+    # the smallest attainable p is the most extreme table with the same margins
+    assert rules.min_attainable_fisher_p(10, 10, 10) == pytest.approx(2 / 184756)
+    for bad in (((0, 0), (1, 2)), ((3, 2), (1, 2)), ((-1, 2), (1, 2))):
+        with pytest.raises(ValueError):
+            rules.change(*bad)
+
+
+# ------------------------------------------------------------------ differ (several shares)
+def _brute_force_homogeneity(groups):
+    """p-value of the exact test by listing every way of choosing the cases with the feature."""
+    import itertools
+    labels = [g for g, (k, n) in groups.items() for _ in range(n)]
+    sizes = {g: n for g, (k, n) in groups.items()}
+    total_k = sum(k for k, n in groups.values())
+    stat = lambda ks: sum(ks[g] ** 2 / sizes[g] for g in sizes)      # noqa: E731
+    observed = stat({g: k for g, (k, n) in groups.items()})
+    hits = count = 0
+    for chosen in itertools.combinations(range(len(labels)), total_k):
+        ks = dict.fromkeys(sizes, 0)
+        for i in chosen:
+            ks[labels[i]] += 1
+        count += 1
+        hits += stat(ks) >= observed - 1e-9
+    return hits / count
+
+
+@pytest.mark.parametrize("groups", [{"a": (3, 4), "b": (0, 3), "c": (1, 3)},
+                                    {"a": (4, 4), "b": (0, 4), "c": (2, 5), "d": (1, 2)},
+                                    {"a": (1, 3), "b": (2, 3)}])
+def test_differ_exact_test_lists_every_arrangement(groups):
+    v = rules.differ(groups)
+    assert v.details["exact"]
+    assert v.details["p_value"] == pytest.approx(_brute_force_homogeneity(groups), abs=1e-12)
+
+
+def test_differ_boundaries():
+    apart = rules.differ({"a": (6, 6), "b": (0, 6)}, noun="region")
+    assert (apart.code, apart.word) == ("differ", "differ") and "six" not in apart.reason
+    assert apart.details["p_value"] < rules.ALPHA
+    alike = rules.differ({"a": (3, 6), "b": (3, 6), "c": (4, 7)}, noun="region")
+    assert (alike.code, alike.word) == ("not_shown", "no difference shown") and alike.details["p_value"] == pytest.approx(1)
+    few = rules.differ({"a": (1, 1), "b": (0, 1)})
+    assert few.code == "untestable" and few.details["min_attainable_p"] == pytest.approx(1)
+    same = rules.differ({"a": (2, 2), "b": (3, 3)})
+    assert same.code == "untestable" and "same outcome" in same.reason
+    with pytest.raises(rules.PooledGroupsError):
+        rules.differ({"a": (1, 2), "b": (1, 3)}, strata={"a": "2021", "b": "2024"})
+    with pytest.raises(ValueError):
+        rules.differ({"a": (1, 2)})
+    with pytest.raises(ValueError):
+        rules.differ({"a": (3, 2), "b": (1, 2)})
+
+
+def test_differ_falls_back_to_a_seeded_permutation_test():
+    groups = {"a": (6, 7), "b": (2, 7), "c": (3, 5), "d": (2, 7), "e": (1, 6), "f": (8, 10)}
+    exact = rules.differ(groups)
+    drawn = rules.differ(groups, max_states=1, n_perm=20_000)
+    again = rules.differ(groups, max_states=1, n_perm=20_000)
+    assert exact.details["exact"] and not drawn.details["exact"]
+    assert drawn.details["min_attainable_p"] is None and "seed" in drawn.reason
+    assert drawn.details["p_value"] == again.details["p_value"]                     # seeded: repeatable
+    assert drawn.details["p_value"] == pytest.approx(exact.details["p_value"], abs=0.005)
+
+
+# ------------------------------------------------------------------ against a baseline
+def test_against_baseline_boundaries():
+    above = rules.against_baseline([31, 32, 33, 34, 35, 36, 37, 38], 29, unit="%")    # 8 of 8: p = 2/256
+    assert (above.code, above.word) == ("above", "higher than")
+    assert above.details["p_value"] == pytest.approx(2 / 256)
+    below = rules.against_baseline([1, 2, 3, 4, 5, 6, 7, 8], 29)
+    assert (below.code, below.word) == ("below", "lower than")
+    seven = rules.against_baseline([28, 31, 32, 33, 34, 35, 36, 37], 29)              # 7 of 8: p = 0.07
+    assert seven.code == "not_shown_low_power" and seven.word == "not shown to differ from"
+    assert "says little" in seven.reason and seven.details["min_attainable_p"] == pytest.approx(2 / 256)
+    ties = rules.against_baseline([29, 29, 30], 29)
+    assert ties.details["ties"] == 2 and ties.details["above"] == 1
+    few = rules.against_baseline([30, 31, 32, 33], 29)                                 # 4 values: p >= 0.125
+    assert few.code == "untestable" and "cannot reach" in few.reason
+    with pytest.raises(ValueError):
+        rules.against_baseline([], 29)
+    with pytest.raises(ValueError):
+        rules.against_baseline([1.0], float("nan"))
+
+
+def test_sign_test_power_crosses_the_threshold_with_sample_size():
+    low, _ = rules._sign_power(25, rules.ALPHA, rules.SIGN_TEST_EFFECT)
+    high, _ = rules._sign_power(30, rules.ALPHA, rules.SIGN_TEST_EFFECT)
+    assert low < rules.MIN_POWER < high
+    balanced = [10 + i for i in range(15)] + [40 + i for i in range(15)]                # 15 below, 15 above
+    assert rules.against_baseline(balanced, 30).code == "not_shown"                    # enough power to mean something

@@ -160,3 +160,98 @@ def provider_round_table(providers: pd.DataFrame, round_: str) -> pd.DataFrame:
         "inadequate": sub[sub["overall_rating"] == "Inadequate"].groupby("org_type").size(),
     }).fillna(0).astype(int)
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# One way to name an inspection everywhere: text, tables, charts and alt text.
+# ---------------------------------------------------------------------------------------------
+def partial_date_text(value) -> str | None:
+    """'2022-11-28' or '2022-11' -> 'Nov 2022'; '2025' -> '2025'; blank -> None."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    text = str(value).strip()
+    if not text:
+        return None
+    if len(text) == 4:
+        return text
+    return pd.Timestamp(text[:7] + "-01").strftime("%b %Y")
+
+
+def inspection_label(row) -> str:
+    """How the book names the dates of an inspection, in text, tables, charts and alt text.
+
+    ``row`` is a pdu_inspections record (a Series, a dict or a namedtuple) with
+    ``fieldwork_start``, ``published`` and ``inspection_id``. Examples::
+
+        fieldwork Nov 2022, published Feb 2023
+        published May 2022                                  (fieldwork date not held)
+        fieldwork Mar 2025, publication date not yet collected
+        2025 (dates not yet collected)                      (neither; the year of the identifier)
+    """
+    get = row.get if hasattr(row, "get") else (lambda k, default=None: getattr(row, k, default))
+    fieldwork = partial_date_text(get("fieldwork_start", None))
+    published = partial_date_text(get("published", None))
+    if fieldwork and published:
+        return f"fieldwork {fieldwork}, published {published}"
+    if published:
+        return f"published {published}"
+    if fieldwork:
+        return f"fieldwork {fieldwork}, publication date not yet collected"
+    return f"{str(get('inspection_id'))[-4:]} (dates not yet collected)"
+
+
+def short_pdu(name: str) -> str:
+    """'Derby City PDU' -> 'Derby City' (for tables and chart labels)."""
+    return str(name).removesuffix(" PDU")
+
+
+def inspection_name(row) -> str:
+    """'Derby City (fieldwork Nov 2022, published Feb 2023)': the PDU and its inspection's dates."""
+    get = row.get if hasattr(row, "get") else (lambda k, default=None: getattr(row, k, default))
+    return f"{short_pdu(get('pdu'))} ({inspection_label(row)})"
+
+
+# ---------------------------------------------------------------------------------------------
+# Funnel plots: exact binomial limits around a framework's overall share.
+# ---------------------------------------------------------------------------------------------
+#: Two-sided coverage of the inner and outer funnel limits (about 2 and 3 standard errors).
+FUNNEL_LEVELS = (0.95, 0.998)
+
+
+def funnel_limits(n: int, p0: float, level: float) -> tuple[int, int]:
+    """The range of counts k (out of n) that lie inside the exact binomial limits around ``p0``.
+
+    A count is outside (above) when P(X >= k) < (1 - level) / 2 under Binomial(n, p0), and
+    outside (below) when P(X <= k) < (1 - level) / 2. Returns (lowest, highest) count inside.
+    """
+    from scipy.stats import binom
+    if n < 1 or not 0 <= p0 <= 1:
+        raise ValueError(f"funnel_limits: need n >= 1 and 0 <= p0 <= 1 (got n={n}, p0={p0})")
+    tail = (1 - level) / 2
+    ks = range(n + 1)
+    inside = [k for k in ks if binom.sf(k - 1, n, p0) >= tail and binom.cdf(k, n, p0) >= tail]
+    return min(inside), max(inside)
+
+
+def funnel_position(k: int, n: int, p0: float, levels=FUNNEL_LEVELS) -> str:
+    """'above 99.8%', 'above 95%', 'inside', 'below 95%' or 'below 99.8%' (the widest limit crossed)."""
+    out = "inside"
+    for level in sorted(levels):
+        low, high = funnel_limits(n, p0, level)
+        if k > high:
+            out = f"above {100 * level:g}%"
+        elif k < low:
+            out = f"below {100 * level:g}%"
+    return out
+
+
+def funnel_curve(max_n: int, p0: float, levels=FUNNEL_LEVELS) -> pd.DataFrame:
+    """Limits as shares (%) for n = 1 .. max_n: columns n, low_<level>, high_<level>."""
+    rows = []
+    for n in range(1, max_n + 1):
+        row = {"n": n}
+        for level in levels:
+            low, high = funnel_limits(n, p0, level)
+            row[f"low_{level:g}"], row[f"high_{level:g}"] = 100 * low / n, 100 * high / n
+        rows.append(row)
+    return pd.DataFrame(rows)

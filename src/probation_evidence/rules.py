@@ -536,3 +536,268 @@ def established(*, p_value: float | None = None, interval: tuple[float, float] |
                        f"{text}; the test had {100 * power:.0f}% power, below {100 * min_power:.0f}%, so this does "
                        f"not show there is no effect", details=details)
     return Verdict("established", "not_established", "not established", text, details=details)
+
+
+# --------------------------------------------------------------------------- changed
+#: Word sets for the change rule (two shares, an earlier and a later period).
+CHANGED = {"up": "rose", "down": "fell", "no_change": "no detectable change", "untestable": "too few to tell"}
+
+
+def _fisher_p(k1: int, n1: int, k2: int, n2: int) -> float:
+    from scipy.stats import fisher_exact
+    return float(fisher_exact([[k1, n1 - k1], [k2, n2 - k2]], alternative="two-sided")[1])
+
+
+def min_attainable_fisher_p(n1: int, n2: int, total: int) -> float:
+    """The smallest two-sided Fisher p-value any 2x2 table with these margins can give
+    (groups of ``n1`` and ``n2``, ``total`` cases with the feature in all)."""
+    low, high = max(0, total - n2), min(n1, total)
+    return min(_fisher_p(k, n1, total - k, n2) for k in range(low, high + 1))
+
+
+@_register(
+    "Rose, fell or no detectable change (two shares)",
+    "rose / fell / no detectable change; too few to tell",
+    lambda: (f"A share (for example of inspections rated Inadequate) is said to have risen or fallen between two "
+             f"periods only if a two-sided Fisher exact test of the two counts gives p below {ALPHA:g}; otherwise "
+             f"there is \"no detectable change\", and the book gives the Newcombe {100 * (1 - ALPHA):g}% interval for "
+             f"the change so that the reader sees how large a change the data cannot rule out. When no table with "
+             f"these totals could reach p below {ALPHA:g}, the book says there are too few to tell. The two periods "
+             f"are compared only within one framework or definition."),
+)
+def change(before: tuple[int, int], after: tuple[int, int], *, labels: tuple[str, str] = ("before", "after"),
+           alpha: float = ALPHA, words: Mapping[str, str] | None = None) -> Verdict:
+    """Whether the share k/n changed from ``before`` = (k, n) to ``after`` = (k, n).
+
+    Codes: ``up``, ``down``, ``no_change``, ``untestable`` (the smallest p attainable with
+    these totals is not below ``alpha``). ``details``: the counts, shares, ``p_value``,
+    ``min_attainable_p``, and ``interval`` (Newcombe interval for after minus before, as a
+    proportion).
+    """
+    (k1, n1), (k2, n2) = (int(before[0]), int(before[1])), (int(after[0]), int(after[1]))
+    for k, n in ((k1, n1), (k2, n2)):
+        if n <= 0 or not 0 <= k <= n:
+            raise ValueError(f"change: need 0 <= k <= n and n > 0 (got {k} of {n})")
+    from statsmodels.stats.proportion import confint_proportions_2indep
+    p = _fisher_p(k1, n1, k2, n2)
+    min_p = min_attainable_fisher_p(n1, n2, k1 + k2)
+    low, high = confint_proportions_2indep(k2, n2, k1, n1, method="newcomb", compare="diff", alpha=alpha)
+    s1, s2 = k1 / n1, k2 / n2
+    a, b = labels
+    counts = f"{k1} of {n1} ({100 * s1:.0f}%) in {a} against {k2} of {n2} ({100 * s2:.0f}%) in {b}"
+    ci = (f"{100 * (1 - alpha):g}% interval for the change {100 * low:+.0f} to {100 * high:+.0f} "
+          f"percentage points")
+    details = {"before": (k1, n1), "after": (k2, n2), "p_value": p, "min_attainable_p": min_p,
+               "interval": (float(low), float(high)), "labels": labels}
+    if p < alpha:
+        code = "up" if s2 > s1 else "down"
+        reason = f"{counts}: Fisher exact {_p(p)}, below {alpha:g}; {ci}"
+    elif min_p >= alpha:
+        code = "untestable"
+        reason = (f"{counts}: with these totals the smallest possible p is {min_p:.2f}, so no change could be "
+                  f"detected at {alpha:g}")
+    else:
+        code = "no_change"
+        reason = f"{counts}: Fisher exact {_p(p)}, not below {alpha:g}; {ci}"
+    return Verdict("change", code, _words(words, CHANGED, code), reason, details=details)
+
+
+# --------------------------------------------------------------------------- differ
+#: Word sets for the rule on several groups' shares.
+DIFFER = {"differ": "differ", "not_shown": "no difference shown", "untestable": "too few to tell"}
+#: Largest number of intermediate states the exact enumeration of :func:`differ` may hold
+#: before it falls back to a seeded Monte Carlo permutation test.
+MAX_EXACT_STATES = 400_000
+#: Random permutations drawn by :func:`differ` when the exact enumeration is too large.
+N_PERMUTATIONS = 100_000
+
+
+def _homogeneity_exact(ks: Sequence[int], ns: Sequence[int], max_states: int = MAX_EXACT_STATES):
+    """Exact conditional distribution of T = sum(k_i^2 / n_i) over every table with these group
+    sizes and this total (all arrangements of the cases equally likely). Returns
+    ``(p_value, min_attainable_p)`` for the upper tail of T (Pearson's X^2 increases with T when
+    the margins are fixed), or None when the enumeration would be too large."""
+    from math import comb
+    total_k, total_n = sum(ks), sum(ns)
+    t_obs = sum(k * k / n for k, n in zip(ks, ns))
+    remaining = [sum(ns[i + 1:]) for i in range(len(ns))]
+    states: dict[tuple[int, float], int] = {(0, 0.0): 1}
+    for i, n in enumerate(ns):
+        nxt: dict[tuple[int, float], int] = {}
+        for (kc, t), w in states.items():
+            for k in range(0, min(n, total_k - kc) + 1):
+                if kc + k + remaining[i] < total_k:   # the later groups could not make up the total
+                    continue
+                key = (kc + k, round(t + k * k / n, 9))
+                nxt[key] = nxt.get(key, 0) + w * comb(n, k)
+        states = nxt
+        if len(states) > max_states:
+            return None
+    denominator = comb(total_n, total_k)
+    final = {t: w for (kc, t), w in states.items() if kc == total_k}
+    extreme = sum(w for t, w in final.items() if t >= t_obs - 1e-7)
+    t_max = max(final)
+    return extreme / denominator, final[t_max] / denominator
+
+
+def _homogeneity_monte_carlo(ks: Sequence[int], ns: Sequence[int], seed: int, n_perm: int,
+                             batch: int = 5_000) -> float:
+    """Monte Carlo version of :func:`_homogeneity_exact`: the share of ``n_perm`` random
+    arrangements (seeded) at least as uneven as the one observed, counting the observed one."""
+    membership = np.zeros((sum(ns), len(ns)))
+    membership[np.arange(sum(ns)), np.repeat(np.arange(len(ns)), ns)] = 1
+    outcome = np.zeros(sum(ns))
+    outcome[:sum(ks)] = 1
+    n_arr = np.asarray(ns, dtype=float)
+    t_obs = float(sum(k * k / n for k, n in zip(ks, ns)))
+    rng = np.random.default_rng(seed)
+    extreme, done = 0, 0
+    while done < n_perm:
+        size = min(batch, n_perm - done)
+        shuffled = rng.permuted(np.tile(outcome, (size, 1)), axis=1)
+        k = shuffled @ membership
+        extreme += int(np.sum((k * k / n_arr).sum(axis=1) >= t_obs - 1e-7))
+        done += size
+    return (extreme + 1) / (n_perm + 1)
+
+
+@_register(
+    "Groups differ or no difference shown",
+    "differ / no difference shown; too few to tell",
+    lambda: (f"Several groups (for example regions, within one inspection framework) are said to differ in a share "
+             f"only if an exact test of homogeneity gives p below {ALPHA:g}. The test keeps each group's number of "
+             f"cases and the total with the feature fixed, considers every way the feature could have been spread "
+             f"across the groups, and counts how often the spread is at least as uneven (by Pearson's chi-squared "
+             f"statistic) as the one observed. When there are too many arrangements to list, it draws "
+             f"{N_PERMUTATIONS:,} random ones with a fixed seed ({SEED}) instead. Groups from different frameworks are "
+             f"never tested together. When no arrangement could reach p below {ALPHA:g}, the book says there are "
+             f"too few to tell."),
+)
+def differ(groups: Mapping[str, tuple[int, int]] | pd.DataFrame, *, noun: str = "group",
+           strata: Mapping[str, str] | None = None, alpha: float = ALPHA, seed: int = SEED,
+           n_perm: int = N_PERMUTATIONS, max_states: int = MAX_EXACT_STATES,
+           words: Mapping[str, str] | None = None) -> Verdict:
+    """Whether the shares k/n of several groups differ (exact conditional test, Pearson statistic).
+
+    ``groups`` maps a name to (k, n), or is a DataFrame indexed by name with columns ``k`` and
+    ``n``; ``strata`` as in :func:`leader` (more than one stratum raises
+    :class:`PooledGroupsError`). Codes: ``differ``, ``not_shown``, ``untestable``.
+    ``details``: ``p_value``, ``min_attainable_p`` (None after a Monte Carlo test),
+    ``chi2``, ``groups``, ``n``, ``exact``.
+    """
+    if isinstance(groups, pd.DataFrame):
+        groups = {str(i): (int(r["k"]), int(r["n"])) for i, r in groups.iterrows()}
+    if strata is not None:
+        used = {strata[g] for g in groups}
+        if len(used) > 1:
+            raise PooledGroupsError(f"differ: groups come from {len(used)} frameworks "
+                                    f"({', '.join(sorted(map(str, used)))}); test within one framework only")
+    items = [(g, int(k), int(n)) for g, (k, n) in groups.items() if int(n) > 0]
+    for g, k, n in items:
+        if not 0 <= k <= n:
+            raise ValueError(f"differ: need 0 <= k <= n for {g} (got {k} of {n})")
+    if len(items) < 2:
+        raise ValueError(f"differ: need at least two {noun}s with cases")
+    ks, ns = [k for _, k, _ in items], [n for _, _, n in items]
+    total_k, total_n = sum(ks), sum(ns)
+    share = total_k / total_n
+    chi2 = 0.0 if share in (0, 1) else (sum(k * k / n for k, n in zip(ks, ns)) - total_k ** 2 / total_n) / (share * (1 - share))
+    details = {"groups": len(items), "n": total_n, "k": total_k, "chi2": chi2}
+    size = f"{_count(len(items))} {noun}s, {total_n} cases"
+    if share in (0, 1):
+        details.update(p_value=1.0, min_attainable_p=1.0, exact=True)
+        return Verdict("differ", "untestable", _words(words, DIFFER, "untestable"),
+                       f"{size}: every case has the same outcome, so there is nothing to compare", details=details)
+    exact = _homogeneity_exact(ks, ns, max_states)
+    if exact is not None:
+        p, min_p = exact
+        method = "exact test"
+    else:
+        p, min_p = _homogeneity_monte_carlo(ks, ns, seed, n_perm), None
+        method = f"permutation test ({n_perm:,} draws, seed {seed})"
+    details.update(p_value=p, min_attainable_p=min_p, exact=exact is not None)
+    test = f"{size}: {method}, chi-squared {chi2:.1f}, {_p(p)}"
+    if p < alpha:
+        return Verdict("differ", "differ", _words(words, DIFFER, "differ"), f"{test}, below {alpha:g}", details=details)
+    if min_p is not None and min_p >= alpha:
+        return Verdict("differ", "untestable", _words(words, DIFFER, "untestable"),
+                       f"{test}; with these totals the smallest possible p is {min_p:.2f}, so no difference could "
+                       f"be detected at {alpha:g}", details=details)
+    return Verdict("differ", "not_shown", _words(words, DIFFER, "not_shown"), f"{test}, not below {alpha:g}",
+                   details=details)
+
+
+# --------------------------------------------------------------------------- against a baseline
+#: Word sets for the baseline rule.
+BASELINE = {"above": "higher than", "below": "lower than", "not_shown": "not shown to differ from",
+            "not_shown_low_power": "not shown to differ from", "untestable": "too few to tell against"}
+#: The departure from a baseline the sign test should be able to detect: this share of values
+#: on one side of it (three in four).
+SIGN_TEST_EFFECT = 0.75
+
+
+def _sign_power(n: int, alpha: float, effect: float) -> tuple[float, float]:
+    """Power of the two-sided exact sign test with n values against ``effect`` (the probability
+    that a value lies above the baseline), and the smallest p-value the test can give."""
+    from scipy.stats import binom, binomtest
+    rejecting = [x for x in range(n + 1) if binomtest(x, n, 0.5).pvalue < alpha]
+    power = float(sum(binom.pmf(x, n, effect) for x in rejecting))
+    return power, float(binomtest(n, n, 0.5).pvalue)
+
+
+@_register(
+    "Higher or lower than a baseline",
+    "higher than / lower than / not shown to differ from a national figure",
+    lambda: (f"A set of local values (for example the vacancy rates of the inspected PDUs that publish one) is said "
+             f"to be higher or lower than a national figure only if an exact two-sided sign test (how many lie above "
+             f"against how many lie below) gives p below {ALPHA:g}. The book gives the number of values and the "
+             f"smallest p the test could reach with them, and says when the test had less than "
+             f"{100 * MIN_POWER:.0f}% power to detect a clear departure ({100 * SIGN_TEST_EFFECT:.0f}% of values on "
+             f"one side): then \"not shown\" means the data cannot tell."),
+)
+def against_baseline(values: Sequence[float], baseline: float, *, unit: str = "", alpha: float = ALPHA,
+                     min_power: float = MIN_POWER, effect: float = SIGN_TEST_EFFECT,
+                     words: Mapping[str, str] | None = None) -> Verdict:
+    """Whether ``values`` lie above or below ``baseline`` more often than chance (exact sign test;
+    values equal to the baseline are set aside).
+
+    Codes: ``above``, ``below``, ``not_shown``, ``not_shown_low_power``, ``untestable``.
+    ``details``: ``n``, ``above``, ``below``, ``ties``, ``median``, ``p_value``, ``power``,
+    ``min_attainable_p``.
+    """
+    from scipy.stats import binomtest
+    vals = [float(v) for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
+    if not vals:
+        raise ValueError("against_baseline: no values")
+    if baseline is None or (isinstance(baseline, float) and math.isnan(baseline)):
+        raise ValueError("against_baseline: the baseline is missing")
+    above = sum(v > baseline for v in vals)
+    below = sum(v < baseline for v in vals)
+    n = above + below
+    details = {"n": len(vals), "above": above, "below": below, "ties": len(vals) - n,
+               "median": float(np.median(vals)), "baseline": float(baseline)}
+    counts = f"{above} of {len(vals)} above {baseline:g}{unit} and {below} below"
+    if n == 0:
+        details.update(p_value=1.0, power=0.0, min_attainable_p=1.0)
+        return Verdict("against_baseline", "untestable", _words(words, BASELINE, "untestable"),
+                       f"{counts}: every value equals the baseline", details=details)
+    p = float(binomtest(above, n, 0.5).pvalue)
+    power, min_p = _sign_power(n, alpha, effect)
+    details.update(p_value=p, power=power, min_attainable_p=min_p)
+    test = f"{counts}: exact sign test {_p(p)}"
+    if p < alpha:
+        code = "above" if above > below else "below"
+        return Verdict("against_baseline", code, _words(words, BASELINE, code), f"{test}, below {alpha:g}",
+                       details=details)
+    if min_p >= alpha:
+        return Verdict("against_baseline", "untestable", _words(words, BASELINE, "untestable"),
+                       f"{test}; with {n} values the smallest possible p is {min_p:.2f}, so the test cannot reach "
+                       f"{alpha:g}", details=details)
+    power_text = (f"with {n} values the smallest possible p is {min_p:.3f}, and the test had {100 * power:.0f}% power "
+                  f"to detect {100 * effect:.0f}% of values on one side")
+    if power < min_power:
+        return Verdict("against_baseline", "not_shown_low_power", _words(words, BASELINE, "not_shown_low_power"),
+                       f"{test}; {power_text}, below the {100 * min_power:.0f}% needed, so the absence of evidence "
+                       f"says little", details=details)
+    return Verdict("against_baseline", "not_shown", _words(words, BASELINE, "not_shown"), f"{test}; {power_text}",
+                   details=details)

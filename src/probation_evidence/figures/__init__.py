@@ -21,6 +21,6 @@ the website its alt text, and ``{numref}`<name>``` works from any page.
 To add a chapter's figures, create ``figures/<chapter>.py`` with functions like those in
 :mod:`.staffing` and import it below.
 """
-from . import staffing  # noqa: F401
+from . import inspections, staffing  # noqa: F401
 
-__all__ = ["staffing"]
+__all__ = ["inspections", "staffing"]
