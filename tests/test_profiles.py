@@ -188,7 +188,7 @@ def test_region_page_on_fixture_lists_pdus_latest_ratings_and_gaps():
     data = fixture_data()
     north = profiles.region_page(data, "North")
     assert 'href="../pdu/a.html">A PDU</a></td><td>Inadequate (fieldwork Mar 2022, published Jun 2022)</td>' \
-           '<td>Requires improvement (fieldwork date not known, published Sep 2024)</td>' in north
+           '<td>Requires improvement (published Sep 2024)</td>' in north
     assert "A source states that the region has 3 PDUs" in north
     south = profiles.region_page(data, "South")
     assert "No source collected so far states how many PDUs the region has" in south
@@ -199,7 +199,7 @@ def test_region_page_on_fixture_lists_pdus_latest_ratings_and_gaps():
 def test_pdu_page_says_what_is_not_known():
     page = profiles.pdu_page(fixture_data(), "e")
     gaps = section(page, "## What is not known")
-    assert "2025 inspection, fieldwork and publication dates not known: the sources collected do not give the fieldwork date, " \
+    assert "2025 (dates not yet collected): the sources collected do not give the fieldwork date, " \
            "the publication date, the ratings of the standards" in gaps
     assert "Fieldwork Nov 2022, published Feb 2023: the sources collected do not give the score out of 27" in gaps
     assert "No local figures" in gaps
@@ -229,10 +229,10 @@ def test_optional_tables_are_used_when_present():
 # ----------------------------------------------------------------------------- helpers
 @pytest.mark.parametrize("fieldwork, published, year, expected", [
     ("2022-11-28", "2023-03", "2023", "fieldwork Nov 2022, published Mar 2023"),
-    ("2025-03", None, "2025", "fieldwork Mar 2025, publication date not known"),
-    (None, "2025", "2025", "fieldwork date not known, published 2025"),
-    (None, None, "2025", "2025 inspection, fieldwork and publication dates not known"),
-    ("", float("nan"), None, "fieldwork and publication dates not known"),
+    ("2025-03", None, "2025", "fieldwork Mar 2025, publication date not yet collected"),
+    (None, "2025", "2025", "published 2025"),
+    (None, None, "2025", "2025 (dates not yet collected)"),
+    ("", float("nan"), None, "dates not yet collected"),
 ])
 def test_inspection_label(fieldwork, published, year, expected):
     assert profiles.inspection_label(fieldwork, published, year) == expected

@@ -184,7 +184,8 @@ def generate_pages() -> None:
 
         raise BuildFailed(f"generating the book's pages from data failed at {innermost_own_frame(exc)}: "
                           f"{type(exc).__name__}: {exc}", traceback.format_exc()) from exc
-    print(f"[build]   generated pages: {', '.join(changed) if changed else 'unchanged'}")
+    shown_names = ", ".join(changed[:8]) + (f" and {len(changed) - 8} more" if len(changed) > 8 else "")
+    print(f"[build]   generated pages: {shown_names if changed else 'unchanged'}")
 
 
 def execute_notebooks() -> None:

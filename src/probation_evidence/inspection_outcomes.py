@@ -20,8 +20,11 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from . import inspections as I, load, rules
+from . import inspections as I, load, profiles, rules
 from .present import Table, fmt_int, fmt_month, fmt_pct, format_frame
+
+#: The chapter's page, from which the tables link to the PDU and region profiles.
+CHAPTER_DOC = "notebooks/03_inspection_outcomes"
 
 #: Tables the chapter reads (the notebook declares the same list in its metadata).
 TABLES = ("pdu_inspections", "regions", "regional_inspections", "provider_inspections", "national_quality",
@@ -270,8 +273,10 @@ def region_table(d: InspectionData) -> Table:
                          "Rated Inadequate": _kn(int(r["k"]), int(r["n"])),
                          "Exact 95% interval": "{:.0f}% to {:.0f}%".format(*_exact_ci(int(r["k"]), int(r["n"]))),
                          "Funnel position": "inside the limits" if r["position"] == "inside" else r["position"] + " limit"})
-    return Table(pd.DataFrame(rows), "Share of inspections rated Inadequate by region, within each framework",
-                 col_widths=[0.1, 0.26, 0.1, 0.16, 0.16, 0.18])
+    frame = pd.DataFrame(rows)
+    return Table(frame, "Share of inspections rated Inadequate by region, within each framework",
+                 col_widths=[0.1, 0.26, 0.1, 0.16, 0.16, 0.18],
+                 links={"Region": [profiles.region_href(r, CHAPTER_DOC) for r in frame["Region"]]})
 
 
 # ====================================================================== standards
@@ -703,7 +708,8 @@ def regional_inspections_table(d: InspectionData) -> Table:
                           "Standards (as stated)": r["ratings_by_standard"].fillna("–").map(name_sources),
                           "Sources": r["source_url"].map(publishers)})
     return Table(frame, "Regional inspections: 2024-framework ratings and inspections of public protection",
-                 col_widths=[0.14, 0.1, 0.09, 0.11, 0.36, 0.2])
+                 col_widths=[0.14, 0.1, 0.09, 0.11, 0.36, 0.2],
+                 links={"Region": [profiles.region_href(reg, CHAPTER_DOC) for reg in frame["Region"]]})
 
 
 def regional_inspections_sentence(d: InspectionData) -> str:
@@ -725,7 +731,9 @@ def all_inspections_table(d: InspectionData) -> Table:
                           "po_vacancy_pct": lambda v: fmt_pct(v, 0)})
     frame.columns = ["PDU", "Region", "Inspection", "Framework", "Overall rating", "Score", "Cases", "PO vacancy"]
     return Table(frame, "Every PDU inspection in the dataset", searchable=True,
-                 col_widths=[0.2, 0.15, 0.22, 0.09, 0.13, 0.06, 0.06, 0.08])
+                 col_widths=[0.2, 0.15, 0.22, 0.09, 0.13, 0.06, 0.06, 0.08],
+                 links={"PDU": [profiles.profile_href(i, CHAPTER_DOC) for i in full["pdu_id"]],
+                        "Region": [profiles.region_href(r, CHAPTER_DOC) for r in full["region"]]})
 
 
 # ====================================================================== coverage

@@ -197,7 +197,9 @@ def inspection_label(row) -> str:
         return f"published {published}"
     if fieldwork:
         return f"fieldwork {fieldwork}, publication date not yet collected"
-    return f"{str(get('inspection_id'))[-4:]} (dates not yet collected)"
+    ident = get("inspection_id", None)
+    year = str(ident)[-4:] if isinstance(ident, str) and str(ident)[-4:].isdigit() else None
+    return f"{year} (dates not yet collected)" if year else "dates not yet collected"
 
 
 def short_pdu(name: str) -> str:

@@ -180,27 +180,15 @@ def region_url(region: str, base: str | None = None) -> str:
 
 # ----------------------------------------------------------------------------- wording
 def month_text(value: Any) -> str | None:
-    """'2022-11-28' or '2022-11' -> 'Nov 2022'; '2025' -> '2025'; blank -> None."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)) or not str(value).strip():
-        return None
-    text = str(value).strip()
-    if re.fullmatch(r"\d{4}", text):
-        return text
-    return pd.Timestamp(text[:7] + "-01").strftime("%b %Y")
+    """'2022-11-28' or '2022-11' -> 'Nov 2022'; '2025' -> '2025'; blank -> None (as in the chapters)."""
+    return insp.partial_date_text(value)
 
 
 def inspection_label(fieldwork: Any, published: Any, year: Any = None) -> str:
-    """The one way an inspection is named: 'fieldwork Nov 2022, published Mar 2023'.
-
-    Missing dates are said plainly; when both are missing the year in the inspection's
-    identifier is used ("2025 inspection, fieldwork and publication dates not known").
-    """
-    fw, pub = month_text(fieldwork), month_text(published)
-    if fw is None and pub is None:
-        prefix = f"{year} inspection, " if year not in (None, "") and not pd.isna(year) else ""
-        return prefix + "fieldwork and publication dates not known"
-    return ", ".join([f"fieldwork {fw}" if fw else "fieldwork date not known",
-                      f"published {pub}" if pub else "publication date not known"])
+    """The one way the book names an inspection (:func:`probation_evidence.inspections.inspection_label`):
+    'fieldwork Nov 2022, published Mar 2023'; missing dates are said plainly."""
+    ident = f"inspection-{year}" if year not in (None, "") and not pd.isna(year) else None
+    return insp.inspection_label({"fieldwork_start": fieldwork, "published": published, "inspection_id": ident})
 
 
 def _pct(value: float) -> str:

@@ -219,7 +219,7 @@ def standards_heatmap(d: C.InspectionData) -> charts.Figure:
             if not np.isnan(val):
                 rating = points_to_rating[int(val)]
                 ax.text(j + 0.5, i + 0.5, RATING_SHORT[rating], ha="center", va="center", fontsize=7.5,
-                        color="white" if rating == "Inadequate" else "black")
+                        color="black")  # black reads at 4.5:1 or more on every rating colour
         ax.set_xlim(0, m.shape[1])
         ax.set_ylim(m.shape[0], 0)
         ax.set_xticks(np.arange(m.shape[1]) + 0.5)
