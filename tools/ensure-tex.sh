@@ -8,7 +8,7 @@ command -v pdflatex >/dev/null 2>&1 || need+=(texlive-latex-recommended)
 command -v latexmk  >/dev/null 2>&1 || need+=(latexmk)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 if command -v kpsewhich >/dev/null 2>&1; then
-  for sty in fncychap.sty tgtermes.sty booktabs.sty capt-of.sty needspace.sty; do
+  for sty in fncychap.sty tgtermes.sty booktabs.sty capt-of.sty needspace.sty xurl.sty; do
     if [ -z "$(kpsewhich $sty)" ]; then need+=(texlive-latex-extra texlive-fonts-recommended tex-gyre); break; fi
   done
 else

@@ -883,7 +883,11 @@ def annex_latex(frame: pd.DataFrame, caption: str, widths: list[float], *, url_c
     ``https://``) that break at slashes, and an index entry for each row's names (so the PDF's index points at the row)."""
     if len(widths) != len(frame.columns):
         raise ValueError(f"{len(widths)} column widths for {len(frame.columns)} columns")
-    spec = "".join(r">{\raggedright\arraybackslash}p{" + f"{w}" + r"\linewidth}" for w in widths)
+    from .present import column_fractions
+
+    # shares of the width left after the column padding, as in present.Table.latex, so the table fits
+    avail = rf"\dimexpr\linewidth-{2 * len(widths)}\tabcolsep\relax"
+    spec = "".join(rf">{{\raggedright\arraybackslash}}p{{{f:.4f}{avail}}}" for f in column_fractions(len(widths), widths))
     header = " & ".join(r"\textbf{" + latex_escape(c) + "}" for c in frame.columns) + r" \\"
     lines = [r"\begingroup\footnotesize", r"\begin{longtable}{" + spec + "}",
              r"\caption{" + latex_escape(caption) + r"}\\", r"\toprule", header, r"\midrule", r"\endfirsthead",
