@@ -170,3 +170,41 @@ def test_statement_facts_come_from_the_checking_code():
     assert facts["issues_link"].endswith(f"({pe_sphinx.DEFAULT_ISSUES_URL})")
     moved = pe_sphinx.accessibility_facts(ROOT, "https://example.org/someone/book/")
     assert moved["issues_link"] == "[https://example.org/someone/book/issues](https://example.org/someone/book/issues)"
+
+
+def _profile(title: str, sections: list[str], extra: str = "") -> str:
+    body = "".join(f"<h2>{s}</h2><table class='pe-table'><caption>{title}: ratings of the standards</caption>"
+                   f"<tr><td>1</td></tr></table>" for s in sections)
+    return f"<html><body><main><h1>{title}</h1>{body}{extra}</main></body></html>"
+
+
+def test_template_pages_are_opened_once_per_structure(tmp_path):
+    import check_site
+
+    pdu = tmp_path / "book" / "_generated" / "pdu"
+    pdu.mkdir(parents=True)
+    (tmp_path / "book" / "intro.html").write_text("<html><main><h1>Intro</h1></main></html>", encoding="utf-8")
+    # same structure, different words and numbers: one opened in the browser
+    (pdu / "a.html").write_text(_profile("A PDU", ["Inspection: fieldwork Nov 2022, published Feb 2023"]), encoding="utf-8")
+    (pdu / "b.html").write_text(_profile("B PDU", ["Inspection: published May 2024"]), encoding="utf-8")
+    # a section and an element the others lack: opened too
+    (pdu / "c.html").write_text(_profile("C PDU", ["Inspection: published 2025", "Local figures"],
+                                         "<img src='x.png' alt='x'>"), encoding="utf-8")
+    pages = sorted(tmp_path.rglob("*.html"))
+    chosen = {p.relative_to(tmp_path).as_posix() for p in check_site.browser_pages(pages, tmp_path)}
+    assert chosen == {"book/intro.html", "book/_generated/pdu/a.html", "book/_generated/pdu/c.html"}
+    assert len(check_site.browser_pages(pages, tmp_path, every_page=True)) == 4
+
+
+def test_static_checks_find_broken_links_missing_images_and_alt(tmp_path):
+    import check_site
+
+    (tmp_path / "ok.html").write_text("<p id='here'>x</p>", encoding="utf-8")
+    page = tmp_path / "p.html"
+    page.write_text("<a href='ok.html#here'>fine</a><a href='ok.html#gone'>no anchor</a><a href='missing.html'>gone</a>"
+                    "<a href='https://example.org/'>outside</a><img src='none.png' alt='chart'><img src='ok.html'>",
+                    encoding="utf-8")
+    problems = check_site.static_problems(tmp_path, page, "http://127.0.0.1:1")
+    assert len(problems) == 4, problems
+    assert any("missing anchor #gone" in p for p in problems) and any("broken link to /missing.html" in p for p in problems)
+    assert any("image missing: none.png" in p for p in problems) and any("without alt text: ok.html" in p for p in problems)

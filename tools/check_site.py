@@ -20,11 +20,17 @@ Uses Debian's ``chromium`` and ``chromedriver`` (installed by ``make test`` when
 through Selenium; the site is served from ``_build/html`` on 127.0.0.1 only. axe-core is
 handed to the browser once per session and evaluated in each page as it loads.
 
-Usage: python tools/check_site.py [HTML_DIR]
+Pages generated from one template (the PDU and region profiles, ``book/_generated/``) differ only
+in their words and numbers: the browser opens one page of each structure (kinds of headings,
+table captions and elements, see :func:`structure_signature`), and the others get the same
+link, anchor, image and alt-text checks from their HTML. ``--every-page`` opens every page.
+
+Usage: python tools/check_site.py [--every-page] [HTML_DIR]
 """
 from __future__ import annotations
 
 import functools
+import html
 import html.parser
 import os
 import re
@@ -115,6 +121,80 @@ def redirect_target(page: Path) -> str | None:
     return found.group(1) if found else None
 
 
+# --- Pages generated from one template: checked in the browser once per structure ------------
+#: Folders of pages written from a template by the package (PDU and region profiles).
+GENERATED_PREFIX = "book/_generated/"
+_HEADING = re.compile(r"<h([2-4])\b[^>]*>(.*?)</h\1>", re.S)
+_CAPTION = re.compile(r"<caption\b[^>]*>(.*?)</caption>", re.S)
+_ELEMENT = re.compile(r"<(table|img|ul|ol|dl|details|summary|figure|input|button|select)\b")
+_TAGS = re.compile(r"<[^>]+>")
+_HREF = re.compile(r"""<a\b[^>]*?\bhref=(?:"([^"]*)"|'([^']*)')""")
+_IMG = re.compile(r"<img\b[^>]*>")
+
+
+def _plain(fragment: str) -> str:
+    return " ".join(_TAGS.sub(" ", fragment).replace("#", " ").split())
+
+
+def structure_signature(page_html: str) -> tuple[frozenset, frozenset, frozenset]:
+    """What a template-generated page is made of, without its data: the kinds of section headings
+    (text before any colon), of table captions (text after the last colon, digits masked) and of
+    elements. Pages with the same signature differ only in the words and numbers they hold."""
+    start, end = page_html.find("<main"), page_html.find("</main>")
+    main = page_html[start:end] if 0 <= start < end else page_html
+    heads = frozenset(_plain(h).split(":")[0].strip() for _, h in _HEADING.findall(main))
+    caps = frozenset(re.sub(r"\d+", "#", _plain(c).split(":")[-1].strip()) for c in _CAPTION.findall(main))
+    return heads, caps, frozenset(_ELEMENT.findall(main))
+
+
+def browser_pages(pages: list[Path], html_dir: Path, every_page: bool = False) -> list[Path]:
+    """The pages opened in the browser: every page, except that of the pages generated from a
+    template only the first of each structure is opened (unless ``every_page``). The others get
+    the static checks of :func:`static_problems` (links, anchors, images, alt text)."""
+    if every_page:
+        return list(pages)
+    chosen, seen = [], set()
+    for page in pages:
+        rel = page.relative_to(html_dir).as_posix()
+        if not rel.startswith(GENERATED_PREFIX):
+            chosen.append(page)
+            continue
+        sig = (rel.split("/")[2], structure_signature(page.read_text(encoding="utf-8", errors="replace")))
+        if sig not in seen:
+            seen.add(sig)
+            chosen.append(page)
+    return chosen
+
+
+def _attr(tag: str, name: str) -> str | None:
+    found = re.search(rf"""\b{name}=(?:"([^"]*)"|'([^']*)')""", tag)
+    return html.unescape(found.group(1) if found.group(1) is not None else found.group(2)) if found else None
+
+
+def static_problems(html_dir: Path, page: Path, base: str) -> list[str]:
+    """Links and anchors that do not resolve, images that are missing or lack alt text, read from
+    the page's HTML without a browser."""
+    from urllib.parse import urljoin
+
+    rel = page.relative_to(html_dir).as_posix()
+    text = page.read_text(encoding="utf-8", errors="replace")
+    url = f"{base}/{rel}"
+    problems = []
+    for href in sorted({a or b for a, b in _HREF.findall(text)}):
+        issue = check_link(html_dir, page, urljoin(url, html.unescape(href)), base)
+        if issue:
+            problems.append(issue)
+    for tag in _IMG.findall(text):
+        src = _attr(tag, "src") or ""
+        target = urljoin(url, src)
+        if target.startswith(base) and not (html_dir / unquote(urlparse(target).path).lstrip("/")).exists():
+            problems.append(f"{rel}: image missing: {src}")
+        alt = _attr(tag, "alt")
+        if (alt is None or not alt.strip()) and "logo" not in tag:
+            problems.append(f"{rel}: image without alt text: {src}")
+    return problems
+
+
 IMAGES_JS = """
 return Array.from(document.images).map(function (img) {
   return {src: img.currentSrc || img.src, ok: img.complete && img.naturalWidth > 0,
@@ -197,8 +277,9 @@ function ring(el) {
 var els = Array.prototype.filter.call(document.querySelectorAll(sel), visible);
 var bad = [];
 els.forEach(function (el) {
-  // a ring on the element itself, or one that its box (e.g. a search field's frame) gains on focus
-  var boxes = [el.parentElement, el.parentElement && el.parentElement.parentElement].filter(Boolean);
+  // a ring on the element itself, or one that its box (e.g. a search field's frame) or its first
+  // child (the theme rings the icon inside a navigation toggle) gains on focus
+  var boxes = [el.parentElement, el.parentElement && el.parentElement.parentElement, el.firstElementChild].filter(Boolean);
   var before = boxes.map(function (b) { return ring(b).key; });
   el.focus({preventScroll: true});
   if (document.activeElement !== el) { return; }
@@ -259,11 +340,16 @@ class SiteReport:
     #: pages on which each rule id was found
     axe_pages: dict[str, set[str]] = field(default_factory=dict)
     focus_checked: int = 0
+    #: template pages checked without the browser (their structure was checked in it)
+    static_pages: int = 0
     phone_shots: list[str] = field(default_factory=list)
     seconds: Counter = field(default_factory=Counter)
 
     def summary(self) -> list[str]:
         lines = [f"site check: {self.pages} pages (and {self.redirects} redirect(s)), {len(self.problems)} problem(s)",
+                 f"in the browser: {self.pages - self.static_pages} pages, every page written by hand and one of each "
+                 f"structure of the generated profile pages; the other {self.static_pages} generated pages: links, "
+                 f"anchors, images and alt text read from their HTML",
                  f"accessibility: axe-core {self.axe_version or '?'} with tags {', '.join(self.axe_tags)} "
                  f"(and {', '.join(AXE_DARK_RULES)} in the dark colour scheme); "
                  f"fails on {' or '.join(AXE_FAIL_IMPACTS)} violations"]
@@ -272,9 +358,9 @@ class SiteReport:
                 lines.append(f"  axe {rule} ({impact}): {n} node(s) on {len(self.axe_pages[rule])} page(s)")
         else:
             lines.append("  axe: no violations on any page")
-        lines.append(f"keyboard: skip link first in tab order checked on every page; focus style of "
+        lines.append(f"keyboard: skip link first in tab order checked on every page opened in the browser; focus style of "
                      f"{self.focus_checked} focusable elements checked")
-        lines.append(f"small screens: {PHONE['width']} px wide, no horizontal page overflow checked on every page; "
+        lines.append(f"small screens: {PHONE['width']} px wide, no horizontal page overflow checked on every page opened in the browser; "
                      f"{len(self.phone_shots)} phone screenshot(s)")
         lines.append("timings (s): " + ", ".join(f"{k} {v:.1f}" for k, v in sorted(self.seconds.items())))
         return lines
@@ -284,7 +370,7 @@ def _shot_name(rel: str) -> str:
     return rel.replace("/", "_").replace(".html", "") + ".png"
 
 
-def check_site(html_dir: Path, shots_dir: Path | None = None) -> SiteReport:
+def check_site(html_dir: Path, shots_dir: Path | None = None, every_page: bool = False) -> SiteReport:
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.keys import Keys
 
@@ -293,6 +379,7 @@ def check_site(html_dir: Path, shots_dir: Path | None = None) -> SiteReport:
     axe_source = axe_path().read_text(encoding="utf-8")
     html_dir = html_dir.resolve()
     pages = sorted(p for p in html_dir.rglob("*.html") if "_static" not in p.parts and "_sources" not in p.parts)
+    in_browser = set(browser_pages(pages, html_dir, every_page))
     report = SiteReport()
     problems = report.problems
     server, base = serve(html_dir)
@@ -324,6 +411,10 @@ def check_site(html_dir: Path, shots_dir: Path | None = None) -> SiteReport:
                     problems.append(issue)
                 continue
             report.pages += 1
+            if page not in in_browser:  # a template page whose structure was checked in the browser
+                report.static_pages += 1
+                problems.extend(timed("static", static_problems, html_dir, page, base))
+                continue
             timed("load", driver.get, f"{base}/{rel}")
             driver.execute_script("return document.readyState")
             for entry in driver.get_log("browser"):
@@ -408,8 +499,10 @@ def check_site(html_dir: Path, shots_dir: Path | None = None) -> SiteReport:
 
 def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
+    every_page = "--every-page" in args
+    args = [a for a in args if a != "--every-page"]
     html_dir = Path(args[0]) if args else ROOT / "_build" / "html"
-    report = check_site(html_dir, ROOT / "_build" / "screenshots")
+    report = check_site(html_dir, ROOT / "_build" / "screenshots", every_page=every_page)
     for p in report.problems:
         print(f"SITE CHECK: {p}")
     for line in report.summary():

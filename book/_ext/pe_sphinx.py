@@ -87,9 +87,17 @@ def fix_theme_markup(html: str) -> str:
     - The search buttons that show "Search Ctrl+K" take their name from that text (instead
       of an ``aria-label`` of "Search") and state the shortcut as ``aria-keyshortcuts``.
 
+    - The navigation's collapsible sections open with a ``<summary>`` holding only an icon: it
+      gets visually hidden text, so it has a name (axe-core's rule ``summary-name``).
+
     Idempotent: applying it twice gives the same page.
     """
-    return _OPEN_TAG.sub(_fix_tag, html)
+    html = _OPEN_TAG.sub(_fix_tag, html)
+    return _ICON_SUMMARY.sub(r'<summary>\1<span class="visually-hidden">Show or hide the pages in this section</span></summary>', html)
+
+
+#: A summary whose only content is the theme's toggle icon (and not yet given hidden text).
+_ICON_SUMMARY = re.compile(r'<summary>(<span class="toctree-toggle" role="presentation"><i [^>]*></i></span>)</summary>')
 
 
 def _accessible_pages(app, exception):

@@ -121,8 +121,11 @@ class Table:
             cells = "".join(f"<td>{self._cell_html(col, i, v)}</td>" for col, v in zip(self.frame.columns, row))
             body.append(f"<tr>{cells}</tr>")
         idattr = f" id='{html.escape(self.label)}'" if self.label else ""
-        return (f"<table class='{cls}'{idattr}><caption>{html.escape(self.caption)}</caption>"
-                f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+        # the box scrolls sideways on a narrow screen; it is a named region that takes keyboard
+        # focus, so a keyboard user can scroll it too (WCAG 2.1.1)
+        return (f"<div class='pe-table-scroll' role='region' tabindex='0' aria-label='{html.escape(self.caption, quote=True)}'>"
+                f"<table class='{cls}'{idattr}><caption>{html.escape(self.caption)}</caption>"
+                f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
 
     def _cell_html(self, column: Any, row: int, value: Any) -> str:
         text = html.escape(str(value))
