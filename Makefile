@@ -12,7 +12,7 @@ BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/*.bib book/_stati
                 $(wildcard tools/*.py) CHANGELOG.md
 PUBLISHED := _build/.published
 
-.PHONY: book test check-data bench clean setup tex chromium
+.PHONY: book test check-data bench clean setup tex chromium validate-methods
 
 book: $(PUBLISHED)
 
@@ -42,6 +42,10 @@ test: $(STAMP)
 bench: $(STAMP)
 	@bash tools/ensure-tex.sh
 	$(BIN)/python tools/bench.py
+
+# The threshold method's simulation study (about half an hour on one core; results in validation/threshold/)
+validate-methods: $(STAMP)
+	nice -n 19 $(BIN)/python tools/validate_methods.py
 
 clean:
 	rm -rf _build
