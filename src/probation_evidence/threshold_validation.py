@@ -578,6 +578,7 @@ def summarise(replicates: pd.DataFrame, config: StudyConfig) -> pd.DataFrame:
 
 @dataclass
 class StudyResults:
+    config: StudyConfig
     replicates: pd.DataFrame
     summary: pd.DataFrame
     power_simulated: pd.DataFrame
@@ -632,11 +633,15 @@ def run_study(config: StudyConfig = FULL, progress: Callable[[str], None] | None
         "method_code_sha256": method_code_hash(),
         "run_seconds": round(time.perf_counter() - start, 1),
     }
-    return StudyResults(replicates, summarise(replicates, config), power_sim, bend_power, alternatives, manifest)
+    return StudyResults(config, replicates, summarise(replicates, config), power_sim, bend_power,
+                        alternatives, manifest)
 
 
 def bend_power_summary(bend_power: pd.DataFrame) -> pd.DataFrame:
     """Rejection and 'threshold' rates with MC standard errors at each simulated point."""
+    columns = ["fall_pp", "practitioners", "practitioner_sd", "measure", "estimate", "mc_se", "replicates"]
+    if bend_power.empty:
+        return pd.DataFrame(columns=columns)
     rows = []
     for (f, j, sd), d in bend_power.groupby(["fall_pp", "practitioners", "practitioner_sd"]):
         for measure, values in (
@@ -651,6 +656,7 @@ def bend_power_summary(bend_power: pd.DataFrame) -> pd.DataFrame:
 
 
 def alternatives_summary(alternatives: pd.DataFrame, config: StudyConfig = FULL) -> pd.DataFrame:
+    """False-positive rate of each way of testing a change at 50 cases, with its MC standard error."""
     rows = []
     for method in ("naive", "cluster_robust", "gee_exchangeable", "bayes_mixed_glm_vb"):
         if method in alternatives:
@@ -659,7 +665,8 @@ def alternatives_summary(alternatives: pd.DataFrame, config: StudyConfig = FULL)
             rows.append({"method": method, "practitioner_sd": config.alternatives_sd,
                          "false_positive_rate": p, "mc_se": se, "replicates": n,
                          "seconds_per_fit": float(alternatives[secs].median()) if secs else np.nan})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["method", "practitioner_sd", "false_positive_rate", "mc_se",
+                                       "replicates", "seconds_per_fit"])
 
 
 # ---------------------------------------------------------------------------
@@ -697,7 +704,7 @@ def write_results(results: StudyResults, folder: Path = RESULTS_DIR, git_commit:
         "summary": results.summary,
         "power_simulated": results.power_simulated,
         "bend_power": bend_power_summary(results.bend_power),
-        "alternatives": alternatives_summary(results.alternatives),
+        "alternatives": alternatives_summary(results.alternatives, results.config),
         "sample_size": sample_size_table(),
         "power_curve": power_curve(),
     }
