@@ -144,20 +144,29 @@ def test_bend_test_detects_a_strong_bend():
     assert abs(res.bend - 50) <= 5
 
 
-def test_primary_interval_is_the_bootstrap_calibrated_profile_set():
+def test_primary_interval_is_the_practitioner_bootstrap_percentile_interval():
     cells = _cells(8, V.hinge_curve)
     extras: dict = {}
     res = T._analyse_cells(cells, n_boot=99, n_sim=19, seed=3, extras=extras)
+    # primary: 2.5th and 97.5th percentiles of the re-estimated bend
+    lo, hi = np.percentile(extras["boot_bends"], [2.5, 97.5])
+    assert (res.bend_low, res.bend_high) == (lo, hi) == (res.percentile_low, res.percentile_high)
+    assert "resamples of practitioners" in res.bend_interval_method
+    # the resamples re-estimate the bend by the same profile search: replicate 0 by hand
+    rng = np.random.default_rng(3)
+    draws = np.bincount(rng.integers(0, cells.n_groups, cells.n_groups), minlength=cells.n_groups)
+    w = draws[cells.group].astype(float)
+    ref = T._numpy_profile(cells.xu, cells.to_unique(w * cells.k)[0], cells.to_unique(w * cells.m)[0],
+                           extras["grid"])
+    assert extras["boot_bends"][0] == extras["grid"][np.argmax(ref)]
+    # the calibrated profile set: likelihood-ratio statistic below the resamples' 95th percentile
     cut = np.quantile(extras["boot_lr"], 0.95)
-    assert res.bend_interval_cutoff == pytest.approx(cut)
+    assert res.calibrated_cutoff == pytest.approx(cut)
     lr = 2 * (extras["ll"].max() - extras["ll"])
     inside = extras["grid"][lr <= cut]
-    assert (res.bend_low, res.bend_high) == (inside.min(), inside.max())
-    assert res.bend_low <= res.bend <= res.bend_high
-    # the bootstrap statistic is the likelihood ratio at the original estimate
+    assert (res.calibrated_low, res.calibrated_high) == (inside.min(), inside.max())
     assert np.all(extras["boot_lr"] >= 0)
-    assert "practitioner-bootstrap" in res.bend_interval_method
-    # clustering widens it compared with the naive profile interval
+    # clustering widens the interval compared with the naive chi-square profile interval
     assert res.bend_high - res.bend_low >= res.profile_high - res.profile_low
 
 

@@ -64,6 +64,10 @@ def test_headline_without_and_with_data():
     df = T.simulate_caseload_quality(200, 10, 50, 0.0, -0.06, 0.6, seed=1, practitioner_sd=0.3)
     res = T.analyse(df, n_boot=49, n_sim=49)
     assert TR.headline(res) == res.summary
+    bands = pd.DataFrame({"band_low": [20, 30, 40, 50, 60, 70], "band_high": [29, 39, 49, 59, 69, 80],
+                          "n_sufficient": [130, 128, 131, 120, 90, 60], "n_cases": [200] * 6})
+    res_b = T.analyse(bands, n_sim=49)
+    assert TR.headline(res_b).startswith(res_b.summary) and "cannot see them" in TR.headline(res_b)
     numbers = TR.analysis_numbers(res)
     assert numbers["r_bend"] == f"{res.bend:.0f}" and numbers["r_verdict"] == res.verdict_text
 

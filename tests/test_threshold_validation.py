@@ -66,7 +66,7 @@ def test_every_rate_carries_its_monte_carlo_standard_error(committed):
         assert committed[key]["mc_se"].notna().all()
     # the scenarios the issue asks for, at every level of clustering
     for sd in V.FULL.sds:
-        for method in ("primary", "profile", "percentile", "grouped"):
+        for method in ("primary", "profile", "calibrated", "grouped"):
             assert len(s.query("measure == 'coverage' and method == @method and practitioner_sd == @sd")) == 1
         assert len(s.query("measure == 'false_positive_rate' and method == 'bend_test' and practitioner_sd == @sd")) == 1
         assert len(s.query("measure == 'verdict_rate' and method == 'threshold' and scenario == 'smooth' "

@@ -15,8 +15,8 @@ where ``x`` is the practitioner's caseload and ``c`` the bend (breakpoint).
 The book's method: :func:`analyse`
     One call analyses a case-level or band-level table and returns a
     :class:`ThresholdAnalysis`: the bend with a 95% interval that allows for
-    cases clustering within practitioners (a profile-likelihood set whose
-    cut-off comes from resampling practitioners), a bend test calibrated under
+    cases clustering within practitioners (percentiles of the bend across
+    resamples of practitioners), a bend test calibrated under
     clustering (a parametric bootstrap from a fitted random-intercept straight
     line), the pre-specified test of a change in slope at the bulletin's 50
     cases (cluster-robust), a comparison of five models (flat, straight line,
@@ -1401,13 +1401,16 @@ class ThresholdAnalysis:
     bend_low: float
     bend_high: float
     bend_interval_method: str
-    bend_interval_cutoff: float
     profile_low: float
     profile_high: float
     quasi_low: float
     quasi_high: float
+    quasi_cutoff: float
     percentile_low: float | None
     percentile_high: float | None
+    calibrated_low: float | None
+    calibrated_high: float | None
+    calibrated_cutoff: float | None
     n_boot: int
     bend_test_statistic: float
     bend_test_p: float
@@ -1452,7 +1455,7 @@ class ThresholdAnalysis:
             else f"{self.n_cases:,} inspected cases (practitioners not identified)"
         )
         bend = (
-            f"The best-fitting bend is at a caseload of {_fmt(self.bend)} "
+            f"the best-fitting bend is at a caseload of {_fmt(self.bend)} "
             f"(95% interval {_fmt(self.bend_low)} to {_fmt(self.bend_high)}, {self.bend_interval_method})."
         )
         test = (
@@ -1477,7 +1480,7 @@ class ThresholdAnalysis:
         )
         verdict = f"By the book's rule the data show {self.verdict_text}"
         verdict += f" ({self.direction})." if self.verdict != "flat" else "."
-        text = f"From {who}: {bend} {test} {at} {verdict}"
+        text = f"From {who}, {bend} {test} {at} {verdict}"
         if self.warnings:
             text += " Caution: " + " ".join(self.warnings)
         return text
@@ -1488,9 +1491,10 @@ class ThresholdAnalysis:
             f: getattr(self, f)
             for f in (
                 "kind", "level", "n_cases", "n_groups", "n_sufficient", "grid_low", "grid_high",
-                "bend", "bend_low", "bend_high", "bend_interval_method", "bend_interval_cutoff",
-                "profile_low", "profile_high", "quasi_low", "quasi_high", "percentile_low",
-                "percentile_high", "n_boot", "bend_test_statistic", "bend_test_p",
+                "bend", "bend_low", "bend_high", "bend_interval_method",
+                "profile_low", "profile_high", "quasi_low", "quasi_high", "quasi_cutoff",
+                "percentile_low", "percentile_high", "calibrated_low", "calibrated_high",
+                "calibrated_cutoff", "n_boot", "bend_test_statistic", "bend_test_p",
                 "bend_test_p_naive", "bend_test_method", "n_sim", "practitioner_sd",
                 "dispersion", "change_at", "smooth_test_p", "verdict", "direction",
             )
@@ -1580,7 +1584,7 @@ def _analyse_cells(
     prof_lo, prof_hi, _ = _interval_from_cutoff(grid, ll, PROFILE_CUTOFF_95)
     q_cut = quasi_cutoff(phi_hinge, cells.n_groups, 4, confidence)
     quasi_lo, quasi_hi, _ = _interval_from_cutoff(grid, ll, q_cut)
-    pct_lo = pct_hi = None
+    pct_lo = pct_hi = cal_lo = cal_hi = cal_cut = None
     if cells.clustered and n_boot > 0:
         draws = rng.integers(0, cells.n_groups, size=(n_boot, cells.n_groups))
         counts = np.zeros((n_boot, cells.n_groups))
@@ -1592,20 +1596,23 @@ def _analyse_cells(
         llb, _ = _hinge_profile_many(xu, grid, Kb[ok], Mb[ok])
         boot_bends = grid[np.argmax(llb, axis=1)]
         boot_lr = 2.0 * (llb.max(axis=1) - llb[:, best])
-        cut = float(np.quantile(boot_lr, confidence))
-        lo, hi, contiguous = _interval_from_cutoff(grid, ll, cut)
+        # the primary interval: percentiles of the bend across practitioner resamples (the
+        # best-calibrated option in the simulation study); the profile-likelihood set with a
+        # cut-off from the same resamples is reported alongside it
         alpha = (1 - confidence) / 2
         pct_lo, pct_hi = (float(v) for v in np.percentile(boot_bends, [100 * alpha, 100 * (1 - alpha)]))
-        method = f"practitioner-bootstrap-calibrated profile likelihood, {int(ok.sum())} resamples"
+        cal_cut = float(np.quantile(boot_lr, confidence))
+        cal_lo, cal_hi, _ = _interval_from_cutoff(grid, ll, cal_cut)
+        lo, hi, contiguous = pct_lo, pct_hi, True
+        method = f"percentiles of the bend across {int(ok.sum())} resamples of practitioners"
         if ok.sum() < n_boot:
             notes.append(f"{n_boot - int(ok.sum())} practitioner resample(s) had one outcome only and were skipped.")
         if extras is not None:
             extras["boot_bends"] = boot_bends
             extras["boot_lr"] = boot_lr
     else:
-        cut = q_cut
         lo, hi = quasi_lo, quasi_hi
-        contiguous = bool(np.all(lr_curve[(grid >= lo) & (grid <= hi)] <= cut))
+        contiguous = bool(np.all(lr_curve[(grid >= lo) & (grid <= hi)] <= q_cut))
         method = (
             "quasi-likelihood profile, scaled by the variation between bands"
             if cells.level == "band"
@@ -1711,13 +1718,16 @@ def _analyse_cells(
         bend_low=float(lo),
         bend_high=float(hi),
         bend_interval_method=method,
-        bend_interval_cutoff=float(cut),
         profile_low=prof_lo,
         profile_high=prof_hi,
         quasi_low=quasi_lo,
         quasi_high=quasi_hi,
+        quasi_cutoff=float(q_cut),
         percentile_low=pct_lo,
         percentile_high=pct_hi,
+        calibrated_low=cal_lo,
+        calibrated_high=cal_hi,
+        calibrated_cutoff=cal_cut,
         n_boot=int(n_boot) if cells.clustered else 0,
         bend_test_statistic=float(T_obs[0]),
         bend_test_p=p_bend,
@@ -1764,11 +1774,14 @@ def analyse(
     * **Bend and its interval.** The hinge logistic model is fitted at every
       candidate bend (integer caseloads between the 10th and 90th percentiles)
       and the bend is the best-fitting one.  With practitioner ids, the 95%
-      interval is the set of bends whose likelihood-ratio statistic is below
-      the 95th percentile of the same statistic across ``n_boot`` resamples
-      of practitioners (so it widens when cases of one practitioner resemble
-      each other).  Without ids, or for bands, the cut-off is the
-      quasi-likelihood one (:func:`quasi_cutoff`).
+      interval is the 2.5th to 97.5th percentiles of the bend re-estimated in
+      ``n_boot`` resamples of whole practitioners (so it widens when cases of
+      one practitioner resemble each other); the study found it the best
+      calibrated of the options it compared.  The profile-likelihood set with
+      a cut-off from the same resamples is reported too
+      (``calibrated_low``/``calibrated_high``).  Without ids, or for bands,
+      the interval is the profile-likelihood set with the quasi-likelihood
+      cut-off (:func:`quasi_cutoff`).
     * **Bend test.** The improvement of the bend over a straight line, scaled
       by the between-practitioner dispersion, is compared with ``n_sim`` data
       sets simulated from the fitted straight line with the data's

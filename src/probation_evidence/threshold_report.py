@@ -18,10 +18,10 @@ from . import threshold as T
 from . import threshold_validation as V
 
 INTERVAL_LABELS = {
-    "primary": "Primary: profile likelihood with a cut-off from resampling practitioners",
+    "primary": "Primary: practitioner bootstrap, percentile interval",
     "profile": "Profile likelihood, chi-square cut-off (assumes independent cases)",
     "quasi": "Profile likelihood, cut-off scaled by the practitioner dispersion",
-    "percentile": "Practitioner bootstrap, percentile interval",
+    "calibrated": "Profile likelihood, cut-off from resampling practitioners",
     "pooled_quasi": "No practitioner ids: cut-off scaled by the spread between caseloads",
     "grouped": "Caseload bands: grouped fit, chi-square cut-off",
     "grouped_quasi": "Caseload bands: grouped fit, cut-off scaled by the spread between bands",
@@ -234,7 +234,7 @@ def appendix_numbers(results: dict) -> dict[str, str]:
     }
     for i, sd in enumerate(sds):
         tag = f"sd{i}"
-        for method in ("primary", "profile", "percentile", "grouped", "grouped_quasi"):
+        for method in ("primary", "profile", "calibrated", "quasi", "grouped", "grouped_quasi"):
             r = _get(s, "coverage", method, "hinge", sd)
             out[f"v_cov_{method}_{tag}"] = rate_text(r.estimate, r.mc_se)
             out[f"v_width_{method}_{tag}"] = f"{r.mean_width:.0f}"
@@ -315,6 +315,11 @@ def headline(res: T.ThresholdAnalysis | None) -> str:
             "No case-level or band-level file is in the data folder, so there is no result to "
             "report; the appendix demonstrates the method on SIMULATED data."
         )
+    if res.level == "band":
+        return res.summary + (
+            " Bands pool the cases of many practitioners, so this fit cannot see them: only the "
+            "spread between bands guards against cases clustering within practitioners."
+        )
     return res.summary
 
 
@@ -344,7 +349,7 @@ SD_COLOURS = (charts.OKABE_ITO["sky_blue"], charts.OKABE_ITO["orange"], charts.O
 SD_MARKERS = ("o", "s", "D")
 
 
-def coverage_figure(results: dict, methods=("primary", "percentile", "quasi", "profile", "grouped", "grouped_quasi")):
+def coverage_figure(results: dict, methods=("primary", "calibrated", "quasi", "profile", "grouped", "grouped_quasi")):
     d = _rows(results["summary"], "coverage", "hinge")
     d = d[d.method.isin(methods)].copy()
     sds = sorted(d.practitioner_sd.unique())

@@ -4,11 +4,11 @@ SIMULATED DATA THROUGHOUT: nothing here is evidence about probation practice.
 The study checks the method of :mod:`probation_evidence.threshold` on data
 whose truth is known, with cases clustered within practitioners:
 
-* **coverage** of each 95% interval for the bend (the naive profile
-  likelihood, the quasi-likelihood profile, the practitioner-bootstrap
-  percentile interval, the primary practitioner-bootstrap-calibrated profile
-  interval, and the grouped fit to caseload bands) when the truth has a bend
-  at 50 cases;
+* **coverage** of each 95% interval for the bend (the primary
+  practitioner-bootstrap percentile interval, the naive profile likelihood,
+  the quasi-likelihood profile, the profile set with a cut-off from
+  practitioner resampling, and the grouped fit to caseload bands) when the
+  truth has a bend at 50 cases;
 * **false-positive rate** of the bend test (and of the older tests it
   replaces) on straight lines;
 * how often the **threshold rule** says "threshold" for a true bend, a
@@ -150,7 +150,7 @@ class StudyConfig:
     real data).  A Monte Carlo p-value ``(1 + exceedances) / (n_sim + 1)`` is
     exactly valid for any ``n_sim``, so fewer simulations lower power a little
     but leave the false-positive rate unbiased; fewer resamples make the
-    interval's cut-off noisier, which the study's coverage already includes.
+    interval's end points noisier, which the study's coverage already includes.
     """
 
     seed: int = 20210302
@@ -267,7 +267,7 @@ def replicate(config: StudyConfig, scenario: str, sd_index: int, rep: int) -> di
         intervals = {
             "profile": (res.profile_low, res.profile_high),
             "quasi": (res.quasi_low, res.quasi_high),
-            "percentile": (res.percentile_low, res.percentile_high),
+            "calibrated": (res.calibrated_low, res.calibrated_high),
             "primary": (res.bend_low, res.bend_high),
             "pooled_quasi": (pooled.bend_low, pooled.bend_high),
             "grouped": (bands.profile_low, bands.profile_high),
@@ -276,7 +276,7 @@ def replicate(config: StudyConfig, scenario: str, sd_index: int, rep: int) -> di
         for name, (lo, hi) in intervals.items():
             row[f"covers_{name}"] = _covers(lo, hi)
             row[f"width_{name}"] = (hi - lo) if lo is not None else np.nan
-        row["boot_cutoff"] = res.bend_interval_cutoff
+        row["boot_cutoff"] = res.calibrated_cutoff
     return row
 
 
@@ -559,7 +559,7 @@ def summarise(replicates: pd.DataFrame, config: StudyConfig) -> pd.DataFrame:
         rows.append(row)
 
     for sd, d in replicates[replicates.scenario == "hinge"].groupby("practitioner_sd"):
-        for name in ("primary", "profile", "quasi", "percentile", "pooled_quasi", "grouped", "grouped_quasi"):
+        for name in ("primary", "profile", "quasi", "calibrated", "pooled_quasi", "grouped", "grouped_quasi"):
             add("coverage", name, "hinge", sd, d[f"covers_{name}"], COVERAGE_TARGET, d[f"width_{name}"])
     for scen in ("line", "hinge", "smooth"):
         for sd, d in replicates[replicates.scenario == scen].groupby("practitioner_sd"):
