@@ -1600,11 +1600,15 @@ def _analyse_cells(
         # best-calibrated option in the simulation study); the profile-likelihood set with a
         # cut-off from the same resamples is reported alongside it
         alpha = (1 - confidence) / 2
-        pct_lo, pct_hi = (float(v) for v in np.percentile(boot_bends, [100 * alpha, 100 * (1 - alpha)]))
+        # (the nearest order statistics, so the ends are caseloads on the grid)
+        pct_lo, pct_hi = (
+            float(v)
+            for v in np.percentile(boot_bends, [100 * alpha, 100 * (1 - alpha)], method="nearest")
+        )
         cal_cut = float(np.quantile(boot_lr, confidence))
         cal_lo, cal_hi, _ = _interval_from_cutoff(grid, ll, cal_cut)
         lo, hi, contiguous = pct_lo, pct_hi, True
-        method = f"percentiles of the bend across {int(ok.sum())} resamples of practitioners"
+        method = f"from {int(ok.sum())} resamples of practitioners"
         if ok.sum() < n_boot:
             notes.append(f"{n_boot - int(ok.sum())} practitioner resample(s) had one outcome only and were skipped.")
         if extras is not None:
