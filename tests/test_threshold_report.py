@@ -65,9 +65,12 @@ def test_headline_without_and_with_data():
     res = T.analyse(df, n_boot=49, n_sim=49)
     assert TR.headline(res) == res.summary
     bands = pd.DataFrame({"band_low": [20, 30, 40, 50, 60, 70], "band_high": [29, 39, 49, 59, 69, 80],
-                          "n_sufficient": [130, 128, 131, 120, 90, 60], "n_cases": [200] * 6})
-    res_b = T.analyse(bands, n_sim=49)
+                          "n_sufficient": [131, 93, 155, 121, 115, 70], "n_cases": [184, 152, 224, 192, 256, 192]})
+    res_b = T.analyse(bands, n_sim=99)
     assert TR.headline(res_b).startswith(res_b.summary) and "cannot see them" in TR.headline(res_b)
+    # a significant pre-specified test at 50 without a significant bend test is explained
+    assert res_b.verdict == "linear" and res_b.change_at_test["p_value"] < 0.05
+    assert "fixed in advance, does find a change" in res_b.summary
     numbers = TR.analysis_numbers(res)
     assert numbers["r_bend"] == f"{res.bend:.0f}" and numbers["r_verdict"] == res.verdict_text
 

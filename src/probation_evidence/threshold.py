@@ -1480,6 +1480,12 @@ class ThresholdAnalysis:
         )
         verdict = f"By the book's rule the data show {self.verdict_text}"
         verdict += f" ({self.direction})." if self.verdict != "flat" else "."
+        if self.verdict in ("linear", "flat") and c["p_value"] < ALPHA:
+            verdict += (
+                " The test at the bulletin's figure, fixed in advance, does find a change in slope "
+                "there; the search over all caseloads does not, and neither test can tell a threshold "
+                "from a smooth curve."
+            )
         text = f"From {who}, {bend} {test} {at} {verdict}"
         if self.warnings:
             text += " Caution: " + " ".join(self.warnings)
@@ -1526,7 +1532,11 @@ def _fmt_p(p: float | None) -> str:
     """'p = 0.012', 'p = 0.34' or 'p < 0.001' for prose."""
     if p is None or not np.isfinite(p):
         return "p not available"
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}" if p < 0.1 else f"p = {p:.2f}"
+    if p < 0.001:
+        return "p < 0.001"
+    if f"{p:.3f}" == f"{ALPHA:.3f}":  # do not round across the significance level
+        return f"p = {p:.4f}"
+    return f"p = {p:.3f}" if p < 0.1 else f"p = {p:.2f}"
 
 
 def _analyse_cells(

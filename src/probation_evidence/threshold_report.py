@@ -252,6 +252,12 @@ def appendix_numbers(results: dict) -> dict[str, str]:
         out[f"v_thr_line_{tag}"] = rate_text(r.estimate, r.mc_se)
     cov = _rows(s, "coverage", "hinge")
     out["v_cov_primary_range"] = range_text(cov[cov.method == "primary"].estimate)
+    widths = cov.pivot(index="practitioner_sd", columns="method", values="mean_width")
+    out["v_cal_narrower"] = (
+        "narrower" if (widths["calibrated"] < widths["primary"]).all() else
+        "wider" if (widths["calibrated"] > widths["primary"]).all() else "about as wide")
+    dev = (cov.assign(dev=(cov.estimate - 0.95).abs()).groupby("method")["dev"].max())
+    out["v_best_calibrated"] = INTERVAL_LABELS[dev.idxmin()]
     fpr = _rows(s, "false_positive_rate", "line")
     out["v_fpr_range"] = range_text(fpr[fpr.method == "bend_test"].estimate)
     smooth_thr = _rows(s, "verdict_rate", "smooth")
