@@ -101,6 +101,29 @@ def test_robust_wald_is_the_cluster_sandwich():
     assert mine["std_err"] > 1.2 * naive.bse[2]
 
 
+def test_robust_wald_sums_scores_within_practitioners_across_caseloads():
+    # Each practitioner's cases are split between two caseloads (two cells per practitioner):
+    # the sandwich must add the scores of both cells before squaring, as statsmodels does
+    # with the case-level data.  Scores squared cell by cell would pass the previous test
+    # (one cell per practitioner) but fail this one.
+    rng = np.random.default_rng(11)
+    n = 150
+    x = np.repeat(rng.integers(20, 81, size=n), 10).astype(float)
+    x[1::2] += rng.integers(-8, 9, size=x[1::2].size)  # half the cases at a second caseload
+    pid = np.repeat(np.arange(n), 10)
+    u = np.repeat(rng.normal(0, 0.8, size=n), 10)
+    y = (rng.random(x.size) < special.expit(1.2 - 0.03 * x + u)).astype(int)
+    df = pd.DataFrame({"practitioner_id": pid.astype(str), "caseload": x, "sufficient": y})
+    cells = T.cells_from_cases(df)
+    assert cells.x.size > 1.5 * cells.n_groups
+    X_case = np.column_stack([np.ones_like(x), x, np.maximum(x - 50, 0)])
+    ref = sm.Logit(y.astype(float), X_case).fit(
+        disp=False, cov_type="cluster", cov_kwds={"groups": pd.factorize(df["practitioner_id"])[0]})
+    X = np.column_stack([np.ones_like(cells.xu), cells.xu, np.maximum(cells.xu - 50, 0)])
+    mine = T._robust_wald(cells, X, 2)
+    assert mine["std_err"] == pytest.approx(ref.bse[2], rel=1e-6)
+
+
 def test_dispersion_is_pearson_at_the_practitioner_level():
     cells = _cells(6)
     p = np.full(cells.xu.size, cells.k.sum() / cells.m.sum())

@@ -359,7 +359,7 @@ def coverage_figure(results: dict, methods=("primary", "calibrated", "quasi", "p
     d = _rows(results["summary"], "coverage", "hinge")
     d = d[d.method.isin(methods)].copy()
     sds = sorted(d.practitioner_sd.unique())
-    fig, ax = charts.new_figure(8.4, 5.2)
+    fig, ax = charts.new_figure(9.6, 5.2)
     lo, hi = V.COVERAGE_TARGET
     ax.axvspan(100 * lo, 100 * hi, color=charts.OKABE_ITO["bluish_green"], alpha=0.15, label="Target range")
     ax.axvline(95, color="#555555", lw=0.8, ls=":")
@@ -368,6 +368,7 @@ def coverage_figure(results: dict, methods=("primary", "calibrated", "quasi", "p
         y = np.arange(len(methods)) + (i - (len(sds) - 1) / 2) * 0.22
         ax.errorbar(100 * r.estimate, y, xerr=200 * r.mc_se, fmt=SD_MARKERS[i], color=SD_COLOURS[i],
                     ms=5, capsize=2, lw=1, label=f"Practitioner clustering: {sd_text(sd)}")
+    ax.grid(axis="y", visible=False)
     ax.set_yticks(np.arange(len(methods)))
     ax.set_yticklabels([charts.wrap(INTERVAL_LABELS[m], 38) for m in methods], fontsize=8.5)
     ax.invert_yaxis()
@@ -383,7 +384,7 @@ def coverage_figure(results: dict, methods=("primary", "calibrated", "quasi", "p
         ylabel="",
         source="simulation study in this repository (make validate-methods); SIMULATED data, not evidence",
     )
-    ax.legend(loc="lower left", fontsize=8)
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
     data = d[["method", "practitioner_sd", "estimate", "mc_se", "replicates", "mean_width"]].rename(
         columns={"estimate": "coverage"})
     return fig, data
@@ -412,19 +413,20 @@ def power_figure(results: dict, fall_for_title: float = 10.0):
         ax.set_xticks([50, 100, 200, 500, 1000, 2000])
         ax.set_xticklabels(["50", "100", "200", "500", "1,000", "2,000"])
         ax.minorticks_off()
-        ax.set_xlabel(f"Practitioners, {cases} cases each\n(clustering: {sd_text(sd)})")
+        ax.set_xlabel(f"Practitioners ({cases} cases each), clustering {sd_text(sd)}", fontsize=9.5)
     axes[0].set_ylim(0, 100)
     need = V.practitioners_needed(fall_for_title, cases, max(sds))
     charts.finish(
         fig, axes[0],
-        title=(f"To detect a {fall_for_title:.0f}-point fall at 50 cases with 80% power takes about {need:,} "
+        title=(f"To detect a {fall_for_title:.0f}-point fall at {V.TRUE_BEND:.0f} cases with 80% power takes about {need:,} "
                f"practitioners when they differ strongly"),
-        xlabel=f"Practitioners, {cases} cases each\n(clustering: {sd_text(sds[0])})",
+        xlabel=f"Practitioners ({cases} cases each), clustering {sd_text(sds[0])}",
         ylabel="Power of the test at 50 cases (%)",
         source="analytic approximation (lines) checked by simulation (dots, bars: 2 Monte Carlo SE); "
                "make validate-methods",
         legend=False,
     )
+    axes[0].xaxis.label.set_size(9.5)
     handles, labels = axes[-1].get_legend_handles_labels()
     axes[-1].legend(handles, labels, loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=8.5,
                     title="Analytic power", title_fontsize=8.5)
