@@ -8,12 +8,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/*.bib book/_static/* book/_ext/*.py) \
-                $(wildcard notebooks/*.ipynb) $(wildcard data/*) $(wildcard schemas/*) \
+                $(wildcard notebooks/*.ipynb) $(wildcard data/*) $(wildcard schemas/*) $(wildcard validation/threshold/*) \
                 $(wildcard src/probation_evidence/*.py) $(wildcard src/probation_evidence/*/*.py) \
                 $(wildcard tools/*.py) CHANGELOG.md CITATION.cff
 PUBLISHED := _build/.published
 
-.PHONY: book test check-data bench clean setup tex chromium release publish lab
+.PHONY: book test check-data bench clean setup tex chromium release publish lab validate-methods
 
 book: $(PUBLISHED)
 
@@ -70,6 +70,10 @@ $(LAB_STAMP): $(STAMP) requirements-lab.txt
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements-lab.txt
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (probation-evidence)"
 	@touch $@
+
+# The threshold method's simulation study (about half an hour on one core; results in validation/threshold/)
+validate-methods: $(STAMP)
+	nice -n 19 $(BIN)/python tools/validate_methods.py
 
 clean:
 	rm -rf _build

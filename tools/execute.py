@@ -6,7 +6,9 @@ silently ignored. Here each notebook declares the tables it reads in its metadat
 
 - its code cells,
 - the package source (``src/probation_evidence/*.py``),
-- the bytes of every data file it reads, and the data descriptor.
+- the bytes of every data file it reads, and the data descriptor;
+- any other files it declares as inputs (``metadata.probation_evidence.files``: globs relative to
+  the repository, such as the committed results of the threshold study).
 
 A notebook whose stored key matches is left alone (its committed outputs are current);
 otherwise it is executed in place with nbclient and the new key is stored. While a
@@ -87,6 +89,15 @@ def declared_tables(nb) -> list[str]:
     return sorted(tables)
 
 
+def declared_files(nb) -> list[str]:
+    """Files other than data tables that a notebook reads, as globs relative to the repository
+    (``metadata.probation_evidence.files``); they are part of its execution key."""
+    files = nb.metadata.get(META, {}).get("files", [])
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        raise SystemExit(f"metadata.{META}.files must be a list of glob patterns")
+    return sorted(files)
+
+
 def schemas_folder() -> Path:
     env = os.environ.get("PROBATION_EVIDENCE_SCHEMAS")
     return Path(env).resolve() if env else ROOT / "schemas"
@@ -113,6 +124,10 @@ def execution_key(nb) -> str:
     for path in sorted(PACKAGE.rglob("*.py")):  # the package and its subpackages (figures/)
         digest.update(b"pkg\0" + path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
     digest.update(b"descriptor\0" + (data_folder() / "datapackage.json").read_bytes())
+    for pattern in declared_files(nb):  # other inputs, e.g. the threshold study's committed results
+        for path in sorted(ROOT.glob(pattern)):
+            if path.is_file():
+                digest.update(b"file\0" + path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
     for name, (path, schema) in table_files(declared_tables(nb)).items():
         content = path.read_bytes() if path.exists() else b"<absent>"
         digest.update(b"table\0" + name.encode() + b"\0" + content)
