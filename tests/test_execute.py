@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def repo_copy(tmp_path_factory) -> Path:
     target = tmp_path_factory.mktemp("repo")
-    for name in ("notebooks", "data", "schemas", "src", "tools"):
+    for name in ("notebooks", "data", "schemas", "src", "tools", "validation"):
         shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     return target
 
