@@ -97,11 +97,18 @@ def metadata_latex(title: str, author: str, subject: str, keywords: str, languag
     return "\\hypersetup{" + ", ".join(items) + "}\n"
 
 
+#: The tallest a figure may be, as a share of the text height (Sphinx's default is the whole page).
+FIGURE_MAX_HEIGHT = "0.62"
+
+
 def preamble(config) -> str:
     keywords = config.pe_pdf_keywords
     if isinstance(keywords, (list, tuple)):
         keywords = ", ".join(keywords)
     contents = r"\g@addto@macro\sphinxtableofcontentshook{\renewcommand{\contentsname}{Contents}}"
+    # Figures: at most this share of the page height, so the caption (which carries the alt text in
+    # print) always fits on the page below the image, however tall a chart grows with new data.
+    contents += "\n" + r"\AtBeginDocument{\setlength{\spx@image@maxheight}{" + FIGURE_MAX_HEIGHT + r"\textheight}}"
     return ("\n% ---- pe_latex ----\n" + metadata_latex(config.project, config.author, config.pe_pdf_subject,
                                                           keywords, config.language)
             + LAYOUT_LATEX + TEXT_AREA_LATEX + "\\makeatletter\n" + contents + "\n\\makeatother\n")

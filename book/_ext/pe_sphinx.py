@@ -128,10 +128,6 @@ def _assets_digest(app, config):
     config.pe_assets_digest = digest.hexdigest()[:16]
 
 
-#: Where readers report problems when ``repository.url`` is not set in _config.yml.
-DEFAULT_ISSUES_URL = "https://github.com/probation-evidence/probation-evidence/issues"
-
-
 def _tool(confdir: str | Path, name: str):
     """Load tools/<name>.py by its path (tools/ is not put on sys.path: its build.py would
     shadow the ``build`` package)."""
@@ -151,7 +147,12 @@ def accessibility_facts(confdir: str | Path, repository_url: str = "") -> dict[s
     ensure_axe = _tool(confdir, "ensure_axe")
     from probation_evidence import charts
 
-    issues = repository_url.rstrip("/") + "/issues" if repository_url else DEFAULT_ISSUES_URL
+    if repository_url:
+        issues = repository_url.rstrip("/") + "/issues"
+    else:  # the address set in _config.yml (repository.url), the one place it is configured
+        from probation_evidence import release_info
+
+        issues = release_info.issues_url(Path(confdir))
     return {
         "axe_version": ensure_axe.AXE_VERSION,
         "axe_tags": ", ".join(f"`{tag}`" for tag in check_site.AXE_TAGS),

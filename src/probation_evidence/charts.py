@@ -559,7 +559,7 @@ class Figure:
         rel = f"{CHART_DATA_DIR}/{self.name}"
         # Options as a YAML block with a JSON-quoted alt text: colons, quotes and '#' in the text stay intact.
         return (f":::{{figure}} {rel}.png\n---\nname: {self.name}\nalt: {json.dumps(self.alt, ensure_ascii=False)}\n"
-                f"width: 100%\n---\n{_md_escape(self.caption)}\n:::\n\n"
+                f"---\n{_md_escape(self.caption)}\n:::\n\n"
                 f"Data for this chart: {{download}}`{self.name}.csv <{rel}.csv>`.\n")
 
     def _repr_markdown_(self) -> str:
