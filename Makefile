@@ -32,14 +32,16 @@ $(STAMP): requirements.txt pyproject.toml
 check-data: $(STAMP)
 	$(BIN)/probation-evidence check-data
 
+TEST_WORKERS ?= 2
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-test: $(STAMP)
-	@bash tools/ensure-tex.sh
+# The book is built first (make book: nothing to do when it is current); the tests then run on two
+# workers (pytest-xdist), each test file on one of them.
+test: $(STAMP) $(PUBLISHED)
 	@bash tools/ensure-chromium.sh
 	@$(BIN)/python tools/ensure_axe.py
 	$(BIN)/probation-evidence check-data
-	$(BIN)/python -m pytest tests notebooks $(NBVAL) -p no:cacheprovider
+	$(BIN)/python -m pytest tests notebooks $(NBVAL) -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
 
 bench: $(STAMP)
 	@bash tools/ensure-tex.sh

@@ -11,7 +11,10 @@ No test writes to ``data/`` itself.
 """
 from __future__ import annotations
 
+import fcntl
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -36,6 +39,43 @@ def frozen_copy(tmp_path: Path) -> Path:
     target = tmp_path / "frozen"
     shutil.copytree(FROZEN, target, ignore=shutil.ignore_patterns("README.md"))
     return target
+
+
+def book_is_current() -> bool:
+    """Whether the published book in _build/ was built from the current sources (``make -q book``)."""
+    if shutil.which("make") is None:
+        return False
+    return subprocess.run(["make", "-q", "book"], cwd=ROOT, capture_output=True).returncode == 0
+
+
+@pytest.fixture(scope="session")
+def published_book() -> Path:
+    """The built website (``_build/html``) and PDF, current with the sources.
+
+    ``make test`` builds the book first (``make book``), so this only checks; run directly, pytest
+    builds it once (under a lock, so parallel workers never build at the same time)."""
+    (ROOT / "_build").mkdir(exist_ok=True)
+    with open(ROOT / "_build" / ".test-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not book_is_current():
+            result = subprocess.run([sys.executable, str(ROOT / "tools" / "build.py")], cwd=ROOT,
+                                    capture_output=True, text=True)
+            assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-6000:]
+    html = ROOT / "_build" / "html"
+    assert (html / "index.html").exists() and (ROOT / "_build" / "pdf" / "probation-evidence.pdf").exists()
+    return html
+
+
+#: Test files that take longest (they build copies of the book or open every page in a browser):
+#: collected first, so that parallel workers (pytest-xdist, ``--dist loadfile``) start them at once.
+SLOW_FIRST = ("test_rehearsal.py", "test_book.py")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    def rank(item) -> int:
+        name = Path(str(item.fspath)).name
+        return SLOW_FIRST.index(name) if name in SLOW_FIRST else len(SLOW_FIRST)
+    items.sort(key=rank)  # stable: the order within each file is kept
 
 
 def next_quarter_end(date) -> pd.Timestamp:

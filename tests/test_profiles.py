@@ -403,19 +403,9 @@ class _Page(html.parser.HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def site() -> Path:
-    """The published website, built if it is missing or older than its sources (after
-    test_book's build in ``make test`` it is current, so nothing is rebuilt)."""
-    import subprocess
-    import sys
-
-    stamp = ROOT / "_build" / ".published"
-    sources = [ROOT / "_toc.yml", ROOT / "_config.yml", *(ROOT / "data").glob("*"), *(ROOT / "book").glob("*.md"),
-               *(ROOT / "src" / "probation_evidence").glob("*.py")]
-    if not stamp.exists() or stamp.stat().st_mtime < max(p.stat().st_mtime for p in sources):
-        result = subprocess.run([sys.executable, str(ROOT / "tools" / "build.py")], cwd=ROOT, capture_output=True, text=True)
-        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return ROOT / "_build" / "html"
+def site(published_book) -> Path:
+    """The published website, current with its sources (see conftest.published_book)."""
+    return published_book
 
 
 def test_built_profiles_are_semantic_and_linked(site, live):
