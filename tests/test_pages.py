@@ -18,11 +18,24 @@ def test_generated_pages_render():
 
 
 def test_key_findings_have_numbers_and_links():
+    """Every finding states its numbers, opens with a bold headline, and links to the section of its
+    chapter that supports it (a label defined in that notebook), not to the chapter's top."""
+    import json
+
     items = pages.key_findings()
     assert 5 <= len(items) <= 7
+    md = pages.key_findings_md()
     for item in items:
         assert re.search(r"\d", item["text"]), item
-        assert (ROOT / (item["chapter"] + ".ipynb")).exists()
+        assert re.match(r"\*\*[^*]+\*\* ", item["text"]), item
+        notebook = ROOT / (item["chapter"] + ".ipynb")
+        assert notebook.exists()
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        markdown = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+        assert item.get("section") and f"({item['section']})=" in markdown, item
+        top = re.search(r"^\((?P<label>[a-z0-9-]+)\)=\n# ", markdown, re.M)
+        assert top is None or item["section"] != top.group("label"), "a finding links to its section, not the chapter"
+        assert f"- {item['text']} ({{ref}}`More <{item['section']}>`)" in md
 
 
 def test_version_is_set_in_one_place():

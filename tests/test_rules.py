@@ -277,3 +277,41 @@ def test_sign_test_power_crosses_the_threshold_with_sample_size():
     assert low < rules.MIN_POWER < high
     balanced = [10 + i for i in range(15)] + [40 + i for i in range(15)]                # 15 below, 15 above
     assert rules.against_baseline(balanced, 30).code == "not_shown"                    # enough power to mean something
+
+
+# ------------------------------------------------------------------ above a stated level
+@pytest.mark.parametrize("value, code", [(110.01, "above"), (110.0, "at"), (109.99, "below")])
+def test_above_level_boundaries(value, code):
+    v = rules.above_level(value, 110.0, unit="%", what="the national average", level_name="the excessive level")
+    assert v.code == code and v.word == rules.LEVEL[code]
+    assert v.reason.startswith("the national average, ") and f"is {rules.LEVEL[code]} the excessive level, 110.0%" in v.reason
+    words = {"above": "on average, yes", "below": "on average, no", "at": "exactly"}
+    assert rules.above_level(value, 110.0, words=words).word == words[code]
+    with pytest.raises(ValueError):
+        rules.above_level(float("nan"), 110.0)
+
+
+# ------------------------------------------------------------------ reported by
+@pytest.mark.parametrize("address, code, word", [
+    ("https://channel4.com/news/factcheck/example", "secondary", "reported by Channel 4 News"),
+    ("https://www.russellwebster.com/post/ ; https://blog.example.org/copy", "secondary", "reported by Channel 4 News"),
+    ("https://parallelparliament.co.uk/question/1/x ; https://blog.example.org/copy", "mirror", "published by Channel 4 News"),
+    ("https://blog.example.org/copy ; https://questions-statements.parliament.uk/written-questions/1", "primary",
+     "published by Channel 4 News"),
+])
+def test_reported_by_follows_the_best_address(address, code, word):
+    v = rules.reported_by("Channel 4 News", addresses=address)
+    assert (v.code, v.word, v.subject) == (code, word, "Channel 4 News")
+    assert "classed " + code in v.reason
+
+
+def test_reported_by_prefers_the_recorded_source_type_and_refuses_bad_input():
+    v = rules.reported_by("Police Oracle", source_type="secondary", addresses="https://www.gov.uk/x")
+    assert v.code == "secondary" and v.word == "reported by Police Oracle" and "records the source as secondary" in v.reason
+    assert rules.reported_by("GOV.UK", source_type="primary").word == "published by GOV.UK"
+    with pytest.raises(ValueError):
+        rules.reported_by("X", source_type="rumour")
+    with pytest.raises(ValueError):
+        rules.reported_by("", addresses="https://www.gov.uk/x")
+    with pytest.raises(ValueError):
+        rules.reported_by("X")

@@ -19,7 +19,10 @@ The rules, in one place (each is stated for readers on the Methods page, generat
 - :func:`association` - two measures "go together" only if an exact permutation test finds
   the association and had adequate power to do so;
 - :func:`established` - established / not established, saying when a test had too little
-  power for its silence to mean anything.
+  power for its silence to mean anything;
+- :func:`above_level` - a single published figure above / below a stated level;
+- :func:`reported_by` - "reported by" a named publisher when a figure rests only on a news
+  report or blog (the source classes of :mod:`probation_evidence.provenance`).
 
 Examples::
 
@@ -801,3 +804,71 @@ def against_baseline(values: Sequence[float], baseline: float, *, unit: str = ""
                        f"says little", details=details)
     return Verdict("against_baseline", "not_shown", _words(words, BASELINE, "not_shown"), f"{test}; {power_text}",
                    details=details)
+
+
+# --------------------------------------------------------------------------- against a stated level
+#: Word sets for the level rule.
+LEVEL = {"above": "above", "below": "below", "at": "at"}
+
+
+@_register(
+    "Above or below a stated level",
+    "above / below / at a stated level",
+    lambda: ("A single published figure (for example the national average workload on the Ministry's workload tool) "
+             "is said to be above or below a stated level (for example the level at which the Ministry treats a "
+             "workload as excessive) by comparing the two published numbers, with no tolerance; equal figures are "
+             "\"at\" the level. No test is made, because the figure is not a sample; the book says when the figure "
+             "is an average, since an average above a level does not mean that every practitioner is above it."),
+)
+def above_level(value: float, level: float, *, unit: str = "", what: str = "the figure", level_name: str = "the level",
+                words: Mapping[str, str] | None = None) -> Verdict:
+    """Whether ``value`` is above, below or at ``level``. Codes: ``above``, ``below``, ``at``."""
+    for v in (value, level):
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            raise ValueError("above_level: a value to compare is missing")
+    value, level = float(value), float(level)
+    code = "above" if value > level else "below" if value < level else "at"
+    reason = f"{what}, {_num(value, unit)}, is {LEVEL[code]} {level_name}, {_num(level, unit)}"
+    return Verdict("above_level", code, _words(words, LEVEL, code), reason,
+                   details={"value": value, "level": level, "difference": value - level})
+
+
+# --------------------------------------------------------------------------- who reported a figure
+#: Word templates for the attribution rule ({publisher} is filled in).
+REPORTED = {"primary": "published by {publisher}", "mirror": "published by {publisher}",
+            "secondary": "reported by {publisher}"}
+_SOURCE_CLASSES = ("primary", "mirror", "secondary")
+
+
+@_register(
+    "Reported by",
+    "published by / reported by (a named publisher)",
+    lambda: ("Each figure's source is classed by its address, as on the About the data page: the publisher's own page "
+             "(primary), a copy of an official document (mirror), or a news report or blog (secondary); a table's "
+             "source_type column, where it has one, must agree with that class. A figure resting only on a secondary "
+             "source is introduced as \"reported by\" its publisher wherever the book states it, including the key "
+             "findings on the landing page, so that a reader knows it has not been read in the original."),
+)
+def reported_by(publisher: str, *, source_type: str | None = None, addresses: str | None = None,
+                words: Mapping[str, str] | None = None) -> Verdict:
+    """How to attribute a figure: ``source_type`` (primary / mirror / secondary) when the table
+    records it, otherwise the class of ``addresses`` (``' ; '``-separated). Codes: the class.
+    ``word`` is the attribution with the publisher filled in, e.g. 'reported by Channel 4 News'."""
+    from .provenance import classify_row
+    if not str(publisher or "").strip():
+        raise ValueError("reported_by: name the publisher")
+    if source_type is None or (isinstance(source_type, float) and math.isnan(source_type)):
+        if not addresses:
+            raise ValueError("reported_by: give the source_type or the source's address")
+        code = classify_row(addresses)
+        basis = f"its address ({str(addresses).split(' ; ')[0].strip()}) is classed {code}"
+    else:
+        code = str(source_type)
+        basis = f"the table records the source as {code}"
+    if code not in _SOURCE_CLASSES:
+        raise ValueError(f"reported_by: unknown source class {code!r} (expected one of {', '.join(_SOURCE_CLASSES)})")
+    meaning = {"primary": "the publisher's own page", "mirror": "a copy of an official document",
+               "secondary": "a news report or blog, not the original"}[code]
+    word = _words(words, REPORTED, code).format(publisher=publisher)
+    return Verdict("reported_by", code, word, f"{basis}: {meaning}", subject=publisher,
+                   details={"publisher": publisher, "class": code})
