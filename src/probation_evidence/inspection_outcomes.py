@@ -39,7 +39,7 @@ PUBLISHERS = {"justiceinspectorates.gov.uk": "HM Inspectorate of Probation", "bb
               "huntspost.co.uk": "The Hunts Post", "dissmercury.co.uk": "Diss Mercury", "lynnnews.co.uk": "Lynn News",
               "sussexexpress.co.uk": "Sussex Express", "theargus.co.uk": "The Argus", "aol.com": "AOL News",
               "standard.co.uk": "Evening Standard", "russellwebster.com": "Russell Webster (blog)",
-              "probationmatters.blogspot.com": "On Probation (blog)"}
+              "probationmatters.blogspot.com": "On Probation (blog)", "channel4.com": "Channel 4 News"}
 #: Regional staffing measures and grades in words.
 MEASURE_WORDS = {"vacancies": "vacancies", "staffing_pct_of_target": "staffing against target",
                  "staff_in_post": "staff in post", "leaving_rate_pct": "leaving rate", "leavers": "leavers",

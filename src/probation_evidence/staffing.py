@@ -420,8 +420,14 @@ def texts(d: StaffingData) -> dict[str, str]:
     wmt = d.facts_matching(r"^wmt_national_average_capacity_pct$")
     if len(wmt):
         parts = _listing([f"{fmt_pct(r.value, 0)} over the monthly snapshots to {fmt_month(r.date)}" for r in wmt.itertuples()])
-        out["wmt_sentence"] = (f"Workload-tool figures released under freedom of information and reported by Channel 4 "
-                               f"News (a secondary source) put the national average workload at {parts}")
+        from .inspection_outcomes import publishers
+
+        first = wmt.iloc[0]
+        source = rules.reported_by(publishers(first["source_url"]), addresses=first["source_url"],
+                                   source_type=first["source_type"] if "source_type" in wmt.columns else None)
+        secondary = " (a secondary source)" if source.code == "secondary" else ""
+        out["wmt_sentence"] = (f"Workload-tool figures released under freedom of information and {source.word}"
+                               f"{secondary} put the national average workload at {parts}")
     else:
         out["wmt_sentence"] = "No national workload-tool average has been collected"
     need = float(d.fact("sentence_management_staff_required")["value"])
