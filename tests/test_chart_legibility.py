@@ -169,3 +169,36 @@ def test_figure_save_refuses_an_illegible_chart(tmp_path):
     with pytest.raises(charts.ChartLegibilityError):
         f.save(tmp_path)
     assert not (tmp_path / "fig-bad.png").exists()
+
+
+# ------------------------------------------------------------------ PNG output
+def _png_mode_and_pixels(png: bytes):
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        return image.mode, image.convert("RGBA").tobytes()
+
+
+def test_opaque_png_drops_alpha_and_keeps_every_pixel():
+    import io
+
+    fig, ax = plt.subplots(figsize=(2, 1.5))
+    ax.plot([0, 1, 2], [1, 0, 2], color="#D55E00")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=50)
+    mode_before, pixels_before = _png_mode_and_pixels(buf.getvalue())
+    mode_after, pixels_after = _png_mode_and_pixels(charts.opaque_png(buf.getvalue()))
+    assert (mode_before, mode_after) == ("RGBA", "RGB")
+    assert pixels_after == pixels_before
+
+
+def test_png_with_transparency_is_left_as_it_is():
+    import io
+
+    fig, ax = plt.subplots(figsize=(2, 1.5))
+    ax.plot([0, 1], [0, 1])
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=50, transparent=True)
+    assert charts.opaque_png(buf.getvalue()) == buf.getvalue()

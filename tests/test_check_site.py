@@ -210,3 +210,23 @@ def test_static_checks_find_broken_links_missing_images_and_alt(tmp_path):
     assert len(problems) == 4, problems
     assert any("missing anchor #gone" in p for p in problems) and any("broken link to /missing.html" in p for p in problems)
     assert any("image missing: none.png" in p for p in problems) and any("without alt text: ok.html" in p for p in problems)
+
+
+def test_dark_scheme_and_focus_pages_cover_every_kind_of_element(tmp_path):
+    import check_site
+
+    pages = {
+        "a.html": "<main><table class='data'><tr><td>1</td></tr></table><p>x</p></main>",
+        "b.html": "<main><p>words</p><table class='data'><tr><td>2</td></tr></table></main>",  # nothing new
+        "c.html": "<main><div class='admonition warning'><p>careful</p></div></main>",
+        "d.html": "<main><p>only words</p><span class=\"pasted-inline\">3</span></main>",
+    }
+    for name, body in pages.items():
+        (tmp_path / name).write_text(f"<html><body>{body}</body></html>", encoding="utf-8")
+    paths = sorted(tmp_path.glob("*.html"))
+    chosen = [p.name for p in check_site.covering_pages(paths)]
+    assert sorted(chosen) == ["a.html", "c.html", "d.html"]
+    held = set().union(*(check_site.element_kinds(p.read_text()) for p in tmp_path.glob("*.html") if p.name in chosen))
+    assert {"div.admonition", "div.warning", "span.pasted-inline", "table.data", "td"} <= held
+    assert check_site.element_kinds("<div class=\"a b\"><img src=x></div>") == {"div", "div.a", "div.b", "img"}
+    assert check_site.covering_pages([]) == []

@@ -9,6 +9,10 @@ Fails on, for every page:
   colour-contrast rule again in the theme's dark colour scheme;
 - keyboard: the first Tab stop is not a visible skip link to the main content, or a
   focusable element shows no focus outline or ring;
+
+(the dark colour scheme and the focus styles depend on the kind of element and the style sheets,
+not on a page's words: they are checked on the pages that together hold every kind of element,
+see :func:`covering_pages`, or on every page with ``--every-page``)
 - small screens: at 390 px wide (a phone) the page scrolls sideways, or a table, code block
   or figure sticks out of the page instead of scrolling in its own box (images must shrink).
 
@@ -163,6 +167,37 @@ def browser_pages(pages: list[Path], html_dir: Path, every_page: bool = False) -
         if sig not in seen:
             seen.add(sig)
             chosen.append(page)
+    return chosen
+
+
+_OPEN_TAG = re.compile(r"<([a-z][a-z0-9]*)\b([^>]*)>")
+_CLASS = re.compile(r"""\bclass=(?:"([^"]*)"|'([^']*)')""")
+
+
+def element_kinds(page_html: str) -> frozenset[str]:
+    """Every kind of element on a page, theme included: each tag (``table``) and each tag with one
+    of its classes (``div.admonition``, ``span.pasted-inline``)."""
+    kinds = set()
+    for tag, attrs in _OPEN_TAG.findall(page_html):
+        kinds.add(tag)
+        m = _CLASS.search(attrs)
+        if m:
+            kinds.update(f"{tag}.{name}" for name in (m.group(1) or m.group(2) or "").split())
+    return frozenset(kinds)
+
+
+def covering_pages(pages: list[Path]) -> list[Path]:
+    """A small set of pages that together hold every kind of element (:func:`element_kinds`) found
+    on any of ``pages``: greedily, the page adding most kinds not yet held (ties: the first in
+    order), until none is left. The dark colour scheme and the focus styles, which depend on the
+    kind of element and the site's style sheets rather than on a page's words, are checked on them."""
+    kinds = {page: element_kinds(page.read_text(encoding="utf-8", errors="replace")) for page in pages}
+    left = set().union(*kinds.values()) if kinds else set()
+    chosen: list[Path] = []
+    while left:
+        best = max(pages, key=lambda page: len(kinds[page] & left))
+        chosen.append(best)
+        left -= kinds[best]
     return chosen
 
 
@@ -340,6 +375,8 @@ class SiteReport:
     #: pages on which each rule id was found
     axe_pages: dict[str, set[str]] = field(default_factory=dict)
     focus_checked: int = 0
+    #: pages on which the dark colour scheme and the focus styles were checked (see covering_pages)
+    styled_pages: int = 0
     #: template pages checked without the browser (their structure was checked in it)
     static_pages: int = 0
     phone_shots: list[str] = field(default_factory=list)
@@ -351,7 +388,8 @@ class SiteReport:
                  f"structure of the generated profile pages; the other {self.static_pages} generated pages: links, "
                  f"anchors, images and alt text read from their HTML",
                  f"accessibility: axe-core {self.axe_version or '?'} with tags {', '.join(self.axe_tags)} "
-                 f"(and {', '.join(AXE_DARK_RULES)} in the dark colour scheme); "
+                 f"(and {', '.join(AXE_DARK_RULES)} in the dark colour scheme on {self.styled_pages} pages that "
+                 f"together hold every kind of element of the pages opened); "
                  f"fails on {' or '.join(AXE_FAIL_IMPACTS)} violations"]
         if self.axe_nodes:
             for (rule, impact), n in sorted(self.axe_nodes.items()):
@@ -359,7 +397,7 @@ class SiteReport:
         else:
             lines.append("  axe: no violations on any page")
         lines.append(f"keyboard: skip link first in tab order checked on every page opened in the browser; focus style of "
-                     f"{self.focus_checked} focusable elements checked")
+                     f"{self.focus_checked} focusable elements checked on the same {self.styled_pages} pages")
         lines.append(f"small screens: {PHONE['width']} px wide, no horizontal page overflow checked on every page opened in the browser; "
                      f"{len(self.phone_shots)} phone screenshot(s)")
         lines.append("timings (s): " + ", ".join(f"{k} {v:.1f}" for k, v in sorted(self.seconds.items())))
@@ -379,7 +417,10 @@ def check_site(html_dir: Path, shots_dir: Path | None = None, every_page: bool =
     axe_source = axe_path().read_text(encoding="utf-8")
     html_dir = html_dir.resolve()
     pages = sorted(p for p in html_dir.rglob("*.html") if "_static" not in p.parts and "_sources" not in p.parts)
-    in_browser = set(browser_pages(pages, html_dir, every_page))
+    opened = browser_pages(pages, html_dir, every_page)
+    in_browser = set(opened)
+    # the dark scheme and focus styles: on pages that hold every kind of element (all, with every_page)
+    styled = set(opened) if every_page else set(covering_pages([p for p in opened if redirect_target(p) is None]))
     report = SiteReport()
     problems = report.problems
     server, base = serve(html_dir)
@@ -437,7 +478,10 @@ def check_site(html_dir: Path, shots_dir: Path | None = None, every_page: bool =
                 driver.save_screenshot(str(shots_dir / _shot_name(rel)))
 
             # axe-core (already in the page): run the WCAG 2.0-2.2 A/AA rules
-            for scheme, kind, values in (("light", "tag", AXE_TAGS), ("dark", "rule", AXE_DARK_RULES)):
+            schemes = [("light", "tag", AXE_TAGS)] + ([("dark", "rule", AXE_DARK_RULES)] if page in styled else [])
+            if page in styled:
+                report.styled_pages += 1
+            for scheme, kind, values in schemes:
                 result = timed(f"axe {scheme}", driver.execute_async_script, AXE_RUN_JS, kind, list(values), scheme)
                 if result.get("error"):
                     problems.append(f"{rel}: axe-core did not run: {result['error']}")
@@ -466,6 +510,8 @@ def check_site(html_dir: Path, shots_dir: Path | None = None, every_page: bool =
                     problems.append(f"{rel}: first Tab stop is not a skip link to the main content: {first}")
                 elif not first["onScreen"]:
                     problems.append(f"{rel}: the skip link is not visible when focused")
+                if page not in styled:
+                    return
                 focus = driver.execute_script(FOCUS_JS)
                 report.focus_checked += focus["checked"]
                 for el in focus["bad"]:

@@ -19,8 +19,23 @@ writes ``chart-data/<name>.png`` and ``.csv`` beside the notebook and outputs a 
 the website its alt text, and ``{numref}`<name>``` works from any page.
 
 To add a chapter's figures, create ``figures/<chapter>.py`` with functions like those in
-:mod:`.staffing` and import it below.
+:mod:`.staffing` and add its name to ``__all__`` below.
 """
-from . import caseloads, inspections, staffing  # noqa: F401
+import importlib
+from types import ModuleType
 
 __all__ = ["caseloads", "inspections", "staffing"]
+
+
+def __getattr__(name: str) -> ModuleType:
+    """Import a chapter's figure module when it is first used (``figures.staffing``), so a chapter
+    does not pay for the statistics libraries that only another chapter's figures need."""
+    if name in __all__:
+        module = importlib.import_module(f"{__name__}.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
