@@ -171,6 +171,21 @@ def test_figure_save_refuses_an_illegible_chart(tmp_path):
     assert not (tmp_path / "fig-bad.png").exists()
 
 
+
+def test_figure_save_refuses_low_contrast_text_and_agrees_with_the_separate_checks(tmp_path):
+    fig, ax = plt.subplots(figsize=(5, 3))
+    ax.plot(range(10), range(10))
+    ax.text(2, 6, "pale note", color="#bbbbbb")
+    f = charts.Figure("fig-pale", fig, pd.DataFrame({"x": [1]}), title="t", source="s", units="u", alt="a", caption="c")
+    assert charts.legibility_problems(fig) == []
+    assert any("'pale note'" in p for p in charts.text_contrast_problems(fig))
+    with pytest.raises(ValueError, match="pale note"):
+        f.save(tmp_path)
+    assert not (tmp_path / "fig-pale.png").exists()
+    ax.texts[0].set_color("#222222")
+    png, _ = f.save(tmp_path)
+    assert png.exists()
+
 # ------------------------------------------------------------------ PNG output
 def _png_mode_and_pixels(png: bytes):
     import io

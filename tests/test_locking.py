@@ -98,16 +98,14 @@ def same_value(raw: str, value) -> bool:
 
 
 # ------------------------------------------------------------------ (1) many writers at once
-def test_eight_concurrent_updates_all_land_exactly_once(data_copy):
+def test_four_concurrent_updates_all_land_exactly_once(data_copy):
     before = {f: rows(data_copy, f) for f in ("workforce_quarterly.csv", "pdu_inspections.csv", "pdus.csv")}
-    quarters = next_quarters(data_copy, 4)
+    quarters = next_quarters(data_copy, 2)
     jobs = [add_quarter_args(q, 5601 + k) for k, q in enumerate(quarters)]
     jobs += [ingest_args("llr_pdu_2022_report.txt", "Testshire North PDU", "East Midlands"),
-             ingest_args("llr_pdu_2022_report.txt", "Testshire South PDU", "Wales"),
-             ingest_args("composed_2024_framework.txt", "Exampleton PDU", "London"),
              ingest_args("composed_2024_framework.txt", "Sampleford and District PDU", "North West")]
     # Each writer pauses briefly inside its critical section, after reading and validating,
-    # so the eight overlap: without the lock most of their rows would be lost.
+    # so the four overlap: without the lock most of their rows would be lost.
     procs = [start(cli(data_copy, *args, "--lock-timeout", "60"), **{PAUSE_ENV: "before-write:0.2"}) for args in jobs]
     outputs = [p.communicate(timeout=120) for p in procs]
     for p, (out, err) in zip(procs, outputs):
@@ -119,14 +117,14 @@ def test_eight_concurrent_updates_all_land_exactly_once(data_copy):
     wq = rows(data_copy, "workforce_quarterly.csv")
     insp = rows(data_copy, "pdu_inspections.csv")
     pdus = rows(data_copy, "pdus.csv")
-    assert len(wq) == len(before["workforce_quarterly.csv"]) + 4
-    assert len(insp) == len(before["pdu_inspections.csv"]) + 4
-    assert len(pdus) == len(before["pdus.csv"]) + 4
+    assert len(wq) == len(before["workforce_quarterly.csv"]) + 2
+    assert len(insp) == len(before["pdu_inspections.csv"]) + 2
+    assert len(pdus) == len(before["pdus.csv"]) + 2
     for table, old in (("workforce_quarterly.csv", wq), ("pdu_inspections.csv", insp), ("pdus.csv", pdus)):
         assert all(r in old for r in before[table]), f"{table} lost an original row"
 
     # Each add-quarter printed exactly the row that is now in the table, once.
-    for (out, _), date in zip(outputs[:4], quarters):
+    for (out, _), date in zip(outputs[:2], quarters):
         assert out.startswith("added 1 row(s)")
         printed = re.findall(r"^\s+\+ (\S+) (\S+) = (\S+) \[vintage (\S+)\]", out, re.M)
         assert len(printed) == 1 and printed[0][0] == date
@@ -135,7 +133,7 @@ def test_eight_concurrent_updates_all_land_exactly_once(data_copy):
         assert len(held) == 1 and held[0]["value"] == value
 
     # Each ingest-report printed its row (JSON) and its id; the table holds that row, once.
-    for out, err in outputs[4:]:
+    for out, err in outputs[2:]:
         printed = json.loads(out)
         inspection_id = re.search(r"appended (\S+) to data/pdu_inspections.csv", err).group(1)
         held = [r for r in insp if r["inspection_id"] == inspection_id]

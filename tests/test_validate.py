@@ -61,6 +61,23 @@ def test_load_table_types():
     assert load.load_table("probation_caseload")["approximate"].dtype == "boolean"
 
 
+def test_a_table_loaded_again_is_a_fresh_copy_and_a_changed_file_is_validated_again(data_copy):
+    first = load.load_table("pdu_inspections", data_copy)
+    first.loc[first.index[0], "overall_rating"] = "Changed by the caller"
+    second = load.load_table("pdu_inspections", data_copy)
+    assert "Changed by the caller" not in set(second["overall_rating"])
+    assert second.attrs["table"] == "pdu_inspections"
+    pd.testing.assert_frame_equal(second, load.load_table("pdu_inspections", data_copy))
+    # the same length, so only the content tells the files apart
+    set_cell(data_copy, PDU, 0, "overall_rating", "Inadequatf" if second["overall_rating"].iloc[0] == "Inadequate"
+             else "Inadequate")
+    if second["overall_rating"].iloc[0] == "Inadequate":
+        with pytest.raises(DataValidationError, match="Inadequatf"):
+            load.load_table("pdu_inspections", data_copy)
+    else:
+        assert load.load_table("pdu_inspections", data_copy)["overall_rating"].iloc[0] == "Inadequate"
+
+
 # ------------------------------------------------------------------ one fixture per rule
 def test_rejects_unknown_rating_label(data_copy):
     line = set_cell(data_copy, PDU, 3, "overall_rating", "Satisfactory")

@@ -178,7 +178,7 @@ def _render_without_text(fig):
     return pixels, fig.canvas.get_renderer()
 
 
-def text_contrast_problems(fig, minimum: float = MIN_TEXT_CONTRAST) -> list[str]:
+def text_contrast_problems(fig, minimum: float = MIN_TEXT_CONTRAST, drawn=None) -> list[str]:
     """Every visible text in ``fig`` whose contrast with what is drawn behind it is below ``minimum``.
 
     The background is measured, not assumed: the figure is drawn once without text, and each
@@ -186,7 +186,8 @@ def text_contrast_problems(fig, minimum: float = MIN_TEXT_CONTRAST) -> list[str]
     face, a bar, a shaded span, the text's own bbox). A text passes when at least 75% of those
     pixels give ``minimum`` or more (so a grid line or a data line crossing a label does not fail
     it, but a label half over a dark bar does). Parts outside the canvas (a source line below the
-    axes) count as the figure's face colour.
+    axes) count as the figure's face colour. ``drawn``: the result of ``_render_without_text(fig)``
+    for the figure as it is now (drawn here when omitted).
     """
     import numpy as np
     from matplotlib.text import Text
@@ -194,7 +195,7 @@ def text_contrast_problems(fig, minimum: float = MIN_TEXT_CONTRAST) -> list[str]
     texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
     if not texts:
         return []
-    pixels, renderer = _render_without_text(fig)
+    pixels, renderer = drawn if drawn is not None else _render_without_text(fig)
     height, width = pixels.shape[:2]
     face = np.asarray(mpl.colors.to_rgb(fig.get_facecolor()))
     problems = []
@@ -223,8 +224,10 @@ def check_text_contrast(fig, minimum: float = MIN_TEXT_CONTRAST) -> None:
     """Raise ValueError naming every chart text below the WCAG contrast minimum."""
     problems = text_contrast_problems(fig, minimum)
     if problems:
-        raise ValueError("chart text fails WCAG contrast: " + "; ".join(problems)
-                         + " (use charts.MUTED_TEXT or charts.TEXT_COLOURS for text, or give it a bbox)")
+        raise ValueError("chart text fails WCAG contrast: " + "; ".join(problems) + CONTRAST_ADVICE)
+
+
+CONTRAST_ADVICE = " (use charts.MUTED_TEXT or charts.TEXT_COLOURS for text, or give it a bbox)"
 
 
 def slug(name: str) -> str:
@@ -337,15 +340,17 @@ def _covers(box, artist, ax) -> bool:
     return False
 
 
-def legibility_problems(fig) -> list[str]:
+def legibility_problems(fig, renderer=None) -> list[str]:
     """What makes a drawn figure hard to read, as a list of messages (empty when legible).
 
     Checks, per axes: tick labels overlapping each other (x and y separately); the legend
     covering any plotted line, marker, bar or point (artists marked with :func:`decoration`
     are ignored); texts placed on the axes (annotations, labels) overlapping each other.
+    ``renderer``: that of a draw of the figure as it is now (the figure is drawn when omitted).
     """
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
+    if renderer is None:
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
     problems: list[str] = []
     for n, ax in enumerate(fig.axes, start=1):
         if not ax.get_visible():
@@ -558,8 +563,13 @@ class Figure:
 
     def save(self, folder: str | Path | None = None) -> tuple[Path, Path]:
         """Check legibility and text contrast, then write ``<name>.png`` and ``<name>.csv``; return their paths."""
-        check_legible(self.figure)
-        check_text_contrast(self.figure)
+        drawn = _render_without_text(self.figure)  # one draw serves both checks (texts keep their layout)
+        problems = legibility_problems(self.figure, renderer=drawn[1])
+        if problems:
+            raise ChartLegibilityError("chart is not legible:\n  " + "\n  ".join(problems))
+        contrast = text_contrast_problems(self.figure, drawn=drawn)
+        if contrast:
+            raise ValueError("chart text fails WCAG contrast: " + "; ".join(contrast) + CONTRAST_ADVICE)
         folder = Path(folder) if folder is not None else self.folder
         folder.mkdir(parents=True, exist_ok=True)
         png = folder / f"{self.name}.png"

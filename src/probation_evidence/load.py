@@ -176,12 +176,42 @@ def check_table(name: str, folder: str | os.PathLike | None = None) -> TableResu
     return result
 
 
+#: Tables already loaded and validated in this process, by (file, content hash, descriptor): a
+#: table read again unchanged is not validated again. Each caller gets its own copy.
+_LOADED: dict[tuple[str, str, str], pd.DataFrame] = {}
+
+
+def _content_key(name: str, folder: str | os.PathLike | None) -> tuple[str, str, str] | None:
+    import hashlib
+    import json
+
+    res = resource(name, folder)
+    path = data_dir(folder) / res["path"]
+    try:
+        content = path.read_bytes()
+    except OSError:
+        return None
+    return (str(path.resolve()), hashlib.sha256(content).hexdigest(), json.dumps(res, sort_keys=True, default=str))
+
+
 def load_table(name: str, folder: str | os.PathLike | None = None) -> pd.DataFrame:
-    """Load and validate one table. Raises DataValidationError on any broken rule."""
+    """Load and validate one table. Raises DataValidationError on any broken rule.
+
+    A table whose file and description are byte for byte those of an earlier successful load in
+    this process is not validated again (the result would be the same); any change is."""
+    key = _content_key(name, folder)
+    if key is not None and key in _LOADED:
+        _trace(name)
+        return _LOADED[key].copy(deep=True)
     result = check_table(name, folder)
     if result.problems:
         raise DataValidationError(result.problems)
-    return to_frame(result)
+    frame = to_frame(result)
+    if key is not None:
+        if len(_LOADED) > 256:
+            _LOADED.clear()
+        _LOADED[key] = frame.copy(deep=True)
+    return frame
 
 
 def validate_package(folder: str | os.PathLike | None = None) -> list[Problem]:
