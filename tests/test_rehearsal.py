@@ -100,7 +100,8 @@ def build_and_nbval(repo: Path) -> tuple[str, set[str], subprocess.CompletedProc
         if m:
             executed.add(m.group(1))
         if nbval is None and line.startswith("[build] building HTML") and executed:
-            nbval = subprocess.Popen(nbval_command(repo, sorted(executed)), cwd=repo, env=env_for(repo), text=True,
+            env = {k: v for k, v in env_for(repo).items() if k != "PYTEST_ADDOPTS"}  # the outer run's options
+            nbval = subprocess.Popen(nbval_command(repo, sorted(executed)), cwd=repo, env=env, text=True,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     output = "".join(lines)
     assert build.wait() == 0, output[-6000:]

@@ -1,8 +1,8 @@
 """Build the book (website and PDF) so that a failed build never replaces a good one.
 
-Steps: validate data -> regenerate the generated pages -> execute notebooks whose code or
-data changed -> Sphinx/Jupyter Book HTML (strict: warnings are errors) -> PDF (pdflatex)
--> checks on the output -> publish.
+Steps: validate data -> execute notebooks whose code or data changed -> regenerate the pages
+generated from data (skipped when none of their inputs changed) -> Sphinx/Jupyter Book HTML
+(strict: warnings are errors) -> PDF (pdflatex) -> checks on the output -> publish.
 
 Work happens in ``_build/.work`` (kept between runs so Sphinx rebuilds incrementally).
 Only when every step succeeds are ``_build/html`` and ``_build/pdf/probation-evidence.pdf``
@@ -45,17 +45,46 @@ LATEX_LINE = re.compile(r"^l\.(?P<line>\d+)\s?(?P<context>.*)$")
 LATEX_DOC_LABEL = re.compile(r"\\label\{\\detokenize\{(?P<doc>[^}]*?)::doc\}\}")
 
 
-def run(cmd: list[str], what: str, summarise=None) -> str:
-    """Run a command; on failure raise BuildFailed whose cause says what failed and where, first.
+class Job:
+    """A command started in the background, its output going to a temporary file (so that two jobs
+    can run side by side without either filling a pipe)."""
 
-    ``summarise(output)`` returns that one line (file, line and message) or None; the fallback is
-    the first line of the output that looks like an error."""
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-    out = ANSI.sub("", proc.stdout + proc.stderr)
-    if proc.returncode != 0:
-        cause = (summarise(out) if summarise else None) or f"{what} failed: {first_error_line(out)}"
-        raise BuildFailed(cause, out[-8000:])
-    return out
+    def __init__(self, cmd: list[str], what: str, summarise=None):
+        import tempfile
+
+        self.what, self.summarise = what, summarise
+        self.log = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, text=True)
+
+    def finish(self) -> str:
+        """Wait; on failure raise BuildFailed whose cause says what failed and where, first.
+
+        ``summarise(output)`` returns that one line (file, line and message) or None; the fallback
+        is the first line of the output that looks like an error."""
+        self.proc.wait()
+        self.log.seek(0)
+        out = ANSI.sub("", self.log.read())
+        self.log.close()
+        if self.proc.returncode != 0:
+            cause = (self.summarise(out) if self.summarise else None) or f"{self.what} failed: {first_error_line(out)}"
+            raise BuildFailed(cause, out[-8000:])
+        return out
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if not self.log.closed:
+            self.log.close()
+
+
+def run(cmd: list[str], what: str, summarise=None) -> str:
+    """Run a command and return its output; on failure raise BuildFailed (see Job.finish)."""
+    return Job(cmd, what, summarise).finish()
 
 
 def first_error_line(output: str) -> str:
@@ -174,11 +203,56 @@ def validate_data() -> None:
         raise BuildFailed(f"invalid data: {problems[0]} ({len(problems)} problem(s); run `make check-data`)")
 
 
+GENERATED = ROOT / "book" / "_generated"
+#: the inputs' hash and the generated files' hash at the last generation (see generate_pages)
+GENERATED_STAMP = GENERATED / ".inputs.sha256"
+#: Everything the generated pages are made from, besides the data folder: the package's code, the
+#: optional tables' schemas, the threshold study's results, the executed notebooks and their chart
+#: data (the downloads page), and the book's settings, changelog, citation and version.
+GENERATION_INPUTS = ("src/probation_evidence/**/*.py", "validation/**/*", "notebooks/*.ipynb",
+                     "notebooks/chart-data/*", "_config.yml", "_toc.yml", "CHANGELOG.md", "CITATION.cff",
+                     "pyproject.toml")
+
+
+def _digest(files: list[Path], base: Path, digest=None):
+    import hashlib
+
+    digest = digest or hashlib.sha256()
+    for path in sorted(f for f in files if f.is_file()):
+        digest.update(path.relative_to(base).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest
+
+
+def generation_key() -> str:
+    """A hash of every input of the generated pages: the data and schema folders in use, the files
+    in GENERATION_INPUTS, the build date (the release box names it) and the git tags (editions)."""
+    from probation_evidence import editions, load, release_info
+
+    digest = _digest([f for pattern in GENERATION_INPUTS for f in ROOT.glob(pattern)], ROOT)
+    for folder in (load.data_dir(), load.schemas_dir()):
+        digest.update(str(folder).encode() + b"\0")
+        if folder.is_dir():
+            _digest(list(folder.rglob("*")), folder, digest)
+    digest.update(release_info.build_date().isoformat().encode())
+    digest.update(repr(sorted((editions.git_tags(ROOT) or {}).items())).encode())
+    return digest.hexdigest()
+
+
+def generated_digest() -> str:
+    return _digest([f for f in GENERATED.rglob("*") if f != GENERATED_STAMP], GENERATED).hexdigest()
+
+
 def generate_pages() -> None:
+    """Write the pages generated from data, unless neither their inputs nor the written files have
+    changed since the last generation (the stamp records both)."""
     from probation_evidence import pages
 
+    key = generation_key()
+    if GENERATED_STAMP.is_file() and GENERATED_STAMP.read_text(encoding="utf-8").split() == [key, generated_digest()]:
+        print("[build]   generated pages: unchanged (no input changed)")
+        return
     try:
-        changed = pages.write_all(ROOT / "book" / "_generated")
+        changed = pages.write_all(GENERATED)
     except Exception as exc:  # noqa: BLE001
         import traceback
 
@@ -186,6 +260,7 @@ def generate_pages() -> None:
                           f"{type(exc).__name__}: {exc}", traceback.format_exc()) from exc
     shown_names = ", ".join(changed[:8]) + (f" and {len(changed) - 8} more" if len(changed) > 8 else "")
     print(f"[build]   generated pages: {shown_names if changed else 'unchanged'}")
+    GENERATED_STAMP.write_text(f"{key} {generated_digest()}\n", encoding="utf-8")
 
 
 def execute_notebooks() -> None:
@@ -195,10 +270,14 @@ def execute_notebooks() -> None:
             print(f"[build]   {line}")
 
 
-def build_html() -> None:
+def start_html() -> Job:
     drop_stale_generated_html()
-    run([str(Path(sys.executable).parent / "jupyter-book"), "build", ".", "--path-output", str(WORK), "-W", "-n", "--keep-going",
-         "--builder", "html"], "HTML build (strict)", summarise_sphinx("HTML build (strict)"))
+    return Job([str(Path(sys.executable).parent / "jupyter-book"), "build", ".", "--path-output", str(WORK), "-W", "-n",
+                "--keep-going", "--builder", "html"], "HTML build (strict)", summarise_sphinx("HTML build (strict)"))
+
+
+def finish_html(job: Job) -> None:
+    job.finish()
     check_html(WORK / "_build" / "html")
 
 
@@ -219,10 +298,14 @@ def pdf_toc() -> Path:
     return path
 
 
-def build_pdf() -> Path:
-    run([str(Path(sys.executable).parent / "jupyter-book"), "build", ".", "--path-output", str(PDF_WORK), "-W", "-n", "--keep-going",
-         "--toc", str(pdf_toc()), "--builder", "pdflatex"], "PDF build",
-        summarise_latex(PDF_WORK / "_build" / "latex" / PDF_NAME.replace(".pdf", ".tex")))
+def start_pdf() -> Job:
+    return Job([str(Path(sys.executable).parent / "jupyter-book"), "build", ".", "--path-output", str(PDF_WORK), "-W", "-n",
+                "--keep-going", "--toc", str(pdf_toc()), "--builder", "pdflatex"], "PDF build",
+               summarise_latex(PDF_WORK / "_build" / "latex" / PDF_NAME.replace(".pdf", ".tex")))
+
+
+def finish_pdf(job: Job) -> Path:
+    job.finish()
     pdf = PDF_WORK / "_build" / "latex" / PDF_NAME
     if not pdf.exists():
         raise BuildFailed(f"PDF build produced no {PDF_NAME}")
@@ -307,12 +390,18 @@ def main(argv: list[str] | None = None) -> int:
     saved = snapshot_sources()
     try:
         step("validating data"); validate_data()
-        step("generating pages"); generate_pages()
         step("executing changed notebooks"); execute_notebooks()
-        step("building HTML (strict)"); build_html()
-        pdf = None
-        if not args.html_only:
-            step("building PDF"); pdf = build_pdf()
+        step("generating pages"); generate_pages()
+        # the website and the PDF are built side by side (separate work folders), the HTML's result first
+        step("building HTML (strict)" + ("" if args.html_only else " and PDF, side by side"))
+        jobs = [start_html()] + ([] if args.html_only else [start_pdf()])
+        try:
+            finish_html(jobs[0])
+            pdf = finish_pdf(jobs[1]) if len(jobs) > 1 else None
+        finally:
+            for job in jobs:
+                job.stop()
+        if pdf is not None:
             from check_pdf import check_pdf  # noqa: E402 - tools/ is on sys.path when run as a script
             problems = check_pdf(pdf)
             if problems:
