@@ -60,3 +60,24 @@ def test_own_frame_is_the_deepest_in_the_repository():
     except ValueError as exc:
         where = build.innermost_own_frame(exc)
     assert where.startswith("tests/test_build_messages.py:")
+
+
+def test_generated_pages_key_changes_with_each_kind_of_input(data_copy, monkeypatch):
+    """The pages generated from data are skipped only when none of their inputs changed: the key
+    must move with the data, the build date (named in the release box) and the notebooks."""
+    monkeypatch.setenv("PROBATION_EVIDENCE_DATA", str(data_copy))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 1 January 2026
+    key = build.generation_key()
+    assert build.generation_key() == key  # nothing changed
+    regions = data_copy / "regions.csv"
+    original = regions.read_bytes()
+    regions.write_bytes(original.replace(b"London", b"Londom", 1))
+    assert build.generation_key() != key
+    regions.write_bytes(original)
+    assert build.generation_key() == key
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767312000")  # the next day
+    assert build.generation_key() != key
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    patterns = build.GENERATION_INPUTS
+    assert "notebooks/*.ipynb" in patterns and "src/probation_evidence/**/*.py" in patterns
+    assert any(p.endswith("chart-data/*") for p in patterns) and "CHANGELOG.md" in patterns

@@ -222,4 +222,6 @@ def test_broken_reference_is_named_with_its_file_and_line(rehearsal):
     assert result.returncode == 1
     first = result.stderr.splitlines()[0]
     assert first.startswith(f"BUILD FAILED: HTML build (strict): book/glossary.md:{line}: WARNING:"), first
+    # nothing the generated pages are made from changed since the rehearsal's build: not regenerated
+    assert "generated pages: unchanged (no input changed)" in result.stdout, result.stdout
     assert "no-such-label-anywhere" in first
