@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -202,6 +203,10 @@ def project(tmp_path):
     git(repo, "init", "--quiet", "-b", "main")
     for name in ("pyproject.toml", "CHANGELOG.md", ".gitignore"):
         shutil.copy2(ROOT / name, repo / name)
+    # without the entry being prepared in this repository (if any): each test writes its own
+    changelog = repo / "CHANGELOG.md"
+    changelog.write_text(re.sub(r"(?ms)^## Unreleased\b.*?(?=^## )", "", changelog.read_text(encoding="utf-8")),
+                         encoding="utf-8")
     git(repo, "add", ".")
     git(repo, "commit", "--quiet", "-m", "start")
     return repo

@@ -239,7 +239,12 @@ def generation_key() -> str:
 
 
 def generated_digest() -> str:
-    return _digest([f for f in GENERATED.rglob("*") if f != GENERATED_STAMP], GENERATED).hexdigest()
+    """A hash of the files the page generation wrote (not the stamp, nor the data zip, which the
+    Sphinx extension pe_release writes when a build starts)."""
+    from probation_evidence.release_info import ZIP_NAME
+
+    skip = {GENERATED_STAMP, GENERATED / ZIP_NAME}
+    return _digest([f for f in GENERATED.rglob("*") if f not in skip], GENERATED).hexdigest()
 
 
 def generate_pages() -> None:
