@@ -40,8 +40,22 @@ def digest_tree(folder: Path) -> str:
 
 
 def test_pdf_has_every_chapter_caption_and_no_reprs(built_book):
-    from check_pdf import (_plain, book_config, catalog_language, check_pdf, layout_problems, notebook_alt_texts,
-                           outline, page_title, pdf_info, pdf_text, read_pages, read_text_area, squash, toc_parts)
+    from check_pdf import (
+        _plain,
+        book_config,
+        catalog_language,
+        check_pdf,
+        layout_problems,
+        notebook_alt_texts,
+        outline,
+        page_title,
+        pdf_info,
+        pdf_text,
+        read_pages,
+        read_text_area,
+        squash,
+        toc_parts,
+    )
 
     assert check_pdf(PDF) == []
     text = squash(pdf_text(PDF))
@@ -65,7 +79,6 @@ def test_pdf_has_every_chapter_caption_and_no_reprs(built_book):
 
 def test_html_has_no_empty_glue(built_book):
     from build import check_html
-
     from probation_evidence import load, present, workforce as wf
 
     check_html(built_book)  # raises on an empty glued value or an object repr

@@ -14,11 +14,11 @@ from types import SimpleNamespace
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
 
-from probation_evidence import caseloads as C, charts, inspections as I, load, pages, rules, workforce as wf  # noqa: E402
-from probation_evidence.figures import caseloads as F  # noqa: E402
+from probation_evidence import caseloads as C, charts, inspections as I, load, pages, rules, workforce as wf
+from probation_evidence.figures import caseloads as F
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -157,9 +157,9 @@ def test_frozen_key_findings(frozen):
     assert workload["text"] == (
         "**Caseload is not workload.** The ministers' average caseload per probation officer barely moved (36.0 cases "
         "in the year to June 2022, 35.2 in the year to June 2024), while the national average on the Ministry's "
-        "workload tool, which weights each case by its type and risk, was 117% of capacity in the monthly snapshots to "
-        "June 2024 (reported by Channel 4 News): above the 110% the Ministry treats as excessive when it lasts 4 weeks. "
-        "Counting cases and weighting them measure different things.")
+        "workload tool, which weights each case by its type and risk, was 117% of capacity in the monthly snapshots "
+        "to June 2024 (reported by Channel 4 News): above the 110% the Ministry treats as excessive when it lasts 4 "
+        "weeks. Counting cases and weighting them measure different things.")
     assert [k["section"] for k in (threshold, contrast, workload)] == ["caseload-threshold", "caseload-contrast",
                                                                       "caseload-not-workload"]
 

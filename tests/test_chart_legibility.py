@@ -8,12 +8,12 @@ import json
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
 
-from probation_evidence import charts  # noqa: E402
+from probation_evidence import charts
 
 
 @pytest.fixture(autouse=True)
@@ -86,11 +86,11 @@ def test_segments_break_at_definitions_and_gaps():
 
 
 def test_plot_segments_draws_one_line_per_run_with_one_label():
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     values = pd.Series([1.0, 2, 3], index=pd.to_datetime(["2021-03-31", "2021-06-30", "2022-03-31"]))
     lines = charts.plot_segments(ax, values, label="series")
     assert len(lines) == 2
-    assert [ln.get_label() for ln in lines][0] == "series" and lines[1].get_label().startswith("_")
+    assert lines[0].get_label() == "series" and lines[1].get_label().startswith("_")
 
 
 # ------------------------------------------------------------------ quarter axis

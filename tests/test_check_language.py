@@ -8,7 +8,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 
-from check_language import compilation_phrases, visible_text  # noqa: E402
+from check_language import compilation_phrases, visible_text
 
 
 @pytest.mark.parametrize("text", [

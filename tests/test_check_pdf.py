@@ -40,8 +40,8 @@ def test_a_full_page_passes():
 
 
 def test_text_beyond_the_right_margin_is_named_with_its_page():
-    words = HEADER + [body_line(), Word(500, 200, 541.7, 213, "Inadequate"), Word(547, 200, 558, 213, "(%")] + FOOTER
-    problems = layout_problems([page(HEADER + [body_line()] + FOOTER), page(words, 2)], AREA)
+    words = [*HEADER, body_line(), Word(500, 200, 541.7, 213, "Inadequate"), Word(547, 200, 558, 213, "(%"), *FOOTER]
+    problems = layout_problems([page([*HEADER, body_line(), *FOOTER]), page(words, 2)], AREA)
     assert len(problems) == 1
     assert problems[0].startswith("page 2 of 2: text beyond the right margin (by up to 35 pt)")
     assert "'Inadequate'" in problems[0] and "'(%'" in problems[0]
@@ -58,7 +58,7 @@ def test_text_beyond_the_left_margin():
 
 
 def test_blank_pages_are_reported_even_with_header_and_footer():
-    problems = layout_problems([page(HEADER + [body_line()] + FOOTER), page(HEADER + FOOTER, 2), page([], 3)], AREA)
+    problems = layout_problems([page([*HEADER, body_line(), *FOOTER]), page(HEADER + FOOTER, 2), page([], 3)], AREA)
     assert problems == ["page 2 of 3: no body text (a blank page, or only a running header or footer)",
                         "page 3 of 3: no body text (a blank page, or only a running header or footer)"]
 
@@ -66,7 +66,7 @@ def test_blank_pages_are_reported_even_with_header_and_footer():
 def test_text_below_the_footer_or_between_body_and_footer():
     second_footer_line = Word(72, 804.5, 97, 813.9, "Units")
     into_margin = Word(72, 772, 110, 785, "overflowing")
-    problems = layout_problems([page(HEADER + [body_line()] + FOOTER + [second_footer_line, into_margin])], AREA)
+    problems = layout_problems([page([*HEADER, body_line(), *FOOTER, second_footer_line, into_margin])], AREA)
     assert len(problems) == 1 and "outside the running header and footer" in problems[0]
     assert "'Units'" in problems[0] and "'overflowing'" in problems[0]
 

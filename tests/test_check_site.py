@@ -19,7 +19,8 @@ import pe_sphinx  # noqa: E402
 
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title><link rel="icon" href="data:,"><style>body {{ margin: 0; font: 16px sans-serif; }} {style}</style></head>
+<title>{title}</title><link rel="icon" href="data:,">
+<style>body {{ margin: 0; font: 16px sans-serif; }} {style}</style></head>
 <body>{body}</body></html>"""
 
 GOOD = PAGE.format(title="Good page", style="a:focus-visible { outline: 3px solid #0b3d91; }", body="""
@@ -27,7 +28,8 @@ GOOD = PAGE.format(title="Good page", style="a:focus-visible { outline: 3px soli
 <main id="main"><article class="bd-article"><h1>Good page</h1>
 <div style="overflow-x: auto"><table><caption>Wide, in its own box</caption>
 <tr><th scope="col">Region</th><th scope="col">Notes</th></tr>
-<tr><td>North East</td><td style="white-space: nowrap">a long line of table text that is much wider than a phone screen</td></tr>
+<tr><td>North East</td>
+<td style="white-space: nowrap">a long line of table text that is much wider than a phone screen</td></tr>
 </table></div>
 <div class="cell_output"><img alt="A chart" style="max-width: 100%" src="chart.png" width="600" height="300"></div>
 <p><a href="chart.csv">Data for the chart (CSV)</a></p>
@@ -43,7 +45,8 @@ BAD = PAGE.format(title="Bad page", style="a:focus { outline: none; } .faint { c
 <button type="button" aria-label="Close">Open menu</button>
 <table><caption>Wide, widening the page</caption>
 <tr><th scope="col">Region</th><th scope="col">Notes</th></tr>
-<tr><td>North East</td><td style="white-space: nowrap">a long line of table text that is much wider than a phone screen</td></tr>
+<tr><td>North East</td>
+<td style="white-space: nowrap">a long line of table text that is much wider than a phone screen</td></tr>
 </table>
 <div class="cell_output"><img alt="A chart" src="chart.png" width="600" height="300"></div>
 </article></main>""")
@@ -130,7 +133,7 @@ def test_pinned_axe_is_cached_and_a_missing_cache_says_how_to_fetch_it(monkeypat
     cached = ensure_axe.axe_path()  # make test fetches it before the tests run
     assert ensure_axe.AXE_VERSION in cached.read_text(encoding="utf-8")[:200]
     monkeypatch.setattr(ensure_axe, "CACHE", tmp_path / "nothing-here")
-    with pytest.raises(ensure_axe.AxeUnavailable, match="ensure_axe.py"):
+    with pytest.raises(ensure_axe.AxeUnavailable, match=r"ensure_axe\.py"):
         ensure_axe.axe_path(download=False)
 
 
@@ -142,7 +145,7 @@ THEME = """<button class="btn btn-sm nav-link pst-navbar-icon theme-switch-butto
  <span class="search-button__default-text">Search</span>
 </button>
 <button class="btn btn-sm pst-navbar-icon search-button search-button__button" title="Search" aria-label="Search">
-<p>Text with <i>emphasis</i> and an <img src="x.png" alt="x"></p>"""
+<p>Text with <i>emphasis</i> and an <img src="x.png" alt="x"></p>"""  # noqa: E501 - the theme's markup, verbatim
 
 
 def test_theme_markup_fixes_are_exact_and_idempotent():
@@ -155,7 +158,8 @@ def test_theme_markup_fixes_are_exact_and_idempotent():
     assert ('<button aria-keyshortcuts="Control+K" class="btn search-button-field search-button__button '
             'pst-js-only" title="Search" data-bs-toggle="tooltip">') in fixed
     # the icon-only search button keeps its label; ordinary emphasis and images are untouched
-    assert '<button class="btn btn-sm pst-navbar-icon search-button search-button__button" title="Search" aria-label="Search">' in fixed
+    assert ('<button class="btn btn-sm pst-navbar-icon search-button '
+            'search-button__button" title="Search" aria-label="Search">') in fixed
     assert "<i>emphasis</i>" in fixed and '<img src="x.png" alt="x">' in fixed
 
 

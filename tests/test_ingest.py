@@ -8,8 +8,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from probation_evidence.ingest import (
     COLUMNS,
@@ -510,7 +509,8 @@ def test_a_dropped_regional_court_figure_leaves_no_kq_source() -> None:
 
 
 def test_an_ingested_row_passes_the_key_question_rules(data_copy) -> None:
-    """The update path's row (parsed report + its address) satisfies kq-needs-report-source; without kq_source it fails."""
+    """The update path's row (parsed report + its address) satisfies kq-needs-report-source;
+    without kq_source it fails."""
     from probation_evidence import load
     from probation_evidence.update import append_inspection
     from probation_evidence.validate import DataValidationError

@@ -12,11 +12,11 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
 
-from probation_evidence import charts, inspection_outcomes as C, inspections as I, pages, rules  # noqa: E402
-from probation_evidence.figures import inspections as F  # noqa: E402
+from probation_evidence import charts, inspection_outcomes as C, inspections as I, pages, rules
+from probation_evidence.figures import inspections as F
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -68,7 +68,7 @@ def test_one_funnel_plot_per_framework(live, tmp_path):
         assert set(f.data["framework"]) == {f.name.rsplit("-", 1)[1]}           # never two frameworks in one plot
         fw = f.name.rsplit("-", 1)[1]
         assert int(f.data["n"].sum()) == int((live.pdu["framework"] == fw).sum())
-        for region, n, k in zip(f.data["region"], f.data["n"], f.data["k"]):
+        for region, n, k in zip(f.data["region"], f.data["n"], f.data["k"], strict=True):
             assert f"{region} {k} of {n}" in f.alt
 
 
@@ -207,7 +207,7 @@ def test_frozen_chapter_texts_are_complete(frozen):
 def test_live_sentences_agree_with_the_data(live):
     counts = C.framework_counts(live)
     text = C.framework_sentence(live)
-    for fw, r in counts.iterrows():
+    for _fw, r in counts.iterrows():
         assert f"({r['n']} inspections" in text
         assert f"{r['inadequate']} of {r['n']}, " in text
     finding = C.key_finding(live)
@@ -294,7 +294,7 @@ def test_year_on_year_words_follow_the_data(tmp_path, direction, word):
     sub = d.framework(fw)
     years = sorted(sub["year"].unique())[-2:]
     assert len(years) == 2 and min((sub["year"] == y).sum() for y in years) >= 5, "needs two years of inspections"
-    year_of = dict(zip(sub["inspection_id"], sub["year"]))
+    year_of = dict(zip(sub["inspection_id"], sub["year"], strict=True))
     early, late = ("Requires improvement", "Inadequate") if direction == "up" else ("Inadequate", "Requires improvement")
 
     def edit(rows):

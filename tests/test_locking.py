@@ -110,7 +110,7 @@ def test_eight_concurrent_updates_all_land_exactly_once(data_copy):
     # so the eight overlap: without the lock most of their rows would be lost.
     procs = [start(cli(data_copy, *args, "--lock-timeout", "60"), **{PAUSE_ENV: "before-write:0.2"}) for args in jobs]
     outputs = [p.communicate(timeout=120) for p in procs]
-    for p, (out, err) in zip(procs, outputs):
+    for p, (_out, err) in zip(procs, outputs, strict=True):
         assert p.returncode == 0, err
     assert any("waiting for the update lock" in err for _, err in outputs), "no writer ever had to wait"
 
@@ -126,7 +126,7 @@ def test_eight_concurrent_updates_all_land_exactly_once(data_copy):
         assert all(r in old for r in before[table]), f"{table} lost an original row"
 
     # Each add-quarter printed exactly the row that is now in the table, once.
-    for (out, _), date in zip(outputs[:4], quarters):
+    for (out, _), date in zip(outputs[:4], quarters, strict=True):
         assert out.startswith("added 1 row(s)")
         printed = re.findall(r"^\s+\+ (\S+) (\S+) = (\S+) \[vintage (\S+)\]", out, re.M)
         assert len(printed) == 1 and printed[0][0] == date
@@ -207,7 +207,7 @@ def test_writer_gives_up_after_the_timeout_and_changes_nothing(data_copy):
         by_env = start(cli(data_copy, *add_quarter_args(quarter, 5601)), **{TIMEOUT_ENV: "0.5"})
         results = [p.communicate(timeout=60) for p in (by_option, by_env)]
         assert snapshot(data_copy) == before
-    for proc, (out, err) in zip((by_option, by_env), results):
+    for proc, (out, err) in zip((by_option, by_env), results, strict=True):
         assert proc.returncode == 3, err
         assert "waiting for the update lock" in err
         assert f"LOCKED: could not get the update lock {lock_file} within 0.5 s" in err
@@ -225,10 +225,10 @@ def test_bad_timeouts_are_refused(monkeypatch):
     with pytest.raises(ValueError):
         resolve_timeout(-1)
     parser = build_parser()
-    assert parser.parse_args(add_quarter_args("2099-03-31", 1) + ["--lock-timeout", "1.5"]).lock_timeout == 1.5
+    assert parser.parse_args([*add_quarter_args("2099-03-31", 1), "--lock-timeout", "1.5"]).lock_timeout == 1.5
     for bad in ("-1", "soon"):
         with pytest.raises(SystemExit) as exit_:
-            parser.parse_args(add_quarter_args("2099-03-31", 1) + ["--lock-timeout", bad])
+            parser.parse_args([*add_quarter_args("2099-03-31", 1), "--lock-timeout", bad])
         assert exit_.value.code == 2
 
 

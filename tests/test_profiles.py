@@ -10,6 +10,7 @@ import fnmatch
 import html.parser
 import json
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pandas as pd
@@ -44,7 +45,7 @@ def section(page: str, heading: str) -> str:
 # ----------------------------------------------------------------------------- live pages
 def test_every_inspected_pdu_has_a_page_with_each_of_its_ratings(rendered, live):
     ins = live["pdu_inspections"]
-    assert set(k for k in rendered if k.startswith("pdu/")) == {f"pdu/{i}.md" for i in set(ins["pdu_id"])}
+    assert {k for k in rendered if k.startswith("pdu/")} == {f"pdu/{i}.md" for i in set(ins["pdu_id"])}
     for rec in ins.to_dict("records"):
         page = rendered[f"pdu/{rec['pdu_id']}.md"]
         name = live["pdus"].set_index("pdu_id").loc[rec["pdu_id"], "pdu_name"]
@@ -187,8 +188,8 @@ def test_latest_rating_per_framework_and_region_chart_data():
 def test_region_page_on_fixture_lists_pdus_latest_ratings_and_gaps():
     data = fixture_data()
     north = profiles.region_page(data, "North")
-    assert 'href="../pdu/a.html">A PDU</a></td><td>Inadequate (fieldwork Mar 2022, published Jun 2022)</td>' \
-           '<td>Requires improvement (published Sep 2024)</td>' in north
+    assert ('href="../pdu/a.html">A PDU</a></td><td>Inadequate (fieldwork Mar 2022, published Jun 2022)</td>' \
+            '<td>Requires improvement (published Sep 2024)</td>') in north
     assert "A source states that the region has 3 PDUs" in north
     south = profiles.region_page(data, "South")
     assert "No source collected so far states how many PDUs the region has" in south
@@ -199,8 +200,8 @@ def test_region_page_on_fixture_lists_pdus_latest_ratings_and_gaps():
 def test_pdu_page_says_what_is_not_known():
     page = profiles.pdu_page(fixture_data(), "e")
     gaps = section(page, "## What is not known")
-    assert "2025 (dates not yet collected): the sources collected do not give the fieldwork date, " \
-           "the publication date, the ratings of the standards" in gaps
+    assert ("2025 (dates not yet collected): the sources collected do not give the fieldwork date, " \
+            "the publication date, the ratings of the standards") in gaps
     assert "Fieldwork Nov 2022, published Feb 2023: the sources collected do not give the score out of 27" in gaps
     assert "No local figures" in gaps
 
@@ -294,8 +295,8 @@ def test_pdf_toc_leaves_out_only_the_profiles():
                 yield entry
                 yield from entries(entry)
 
-    web = [e for e in entries(yaml.safe_load(toc_text))]
-    kept = [e for e in entries(pdf)]
+    web = list(entries(yaml.safe_load(toc_text)))
+    kept = list(entries(pdf))
     assert any(profiles.is_web_only(e) for e in web)  # the website has the profiles ...
     assert not any(profiles.is_web_only(e) for e in kept)  # ... the PDF does not
     assert [e.get("file") for e in web if "file" in e] == [e.get("file") for e in kept if "file" in e]
@@ -417,7 +418,7 @@ def test_built_profiles_are_semantic_and_linked(site, live):
         parser = _Page()
         parser.feed(path.read_text(encoding="utf-8"))
         assert parser.headings[0] == 1 and parser.headings.count(1) == 1, doc
-        assert all(b <= a + 1 for a, b in zip(parser.headings, parser.headings[1:])), (doc, parser.headings)
+        assert all(b <= a + 1 for a, b in pairwise(parser.headings)), (doc, parser.headings)
         assert parser.tables == parser.captions and parser.th == parser.th_scoped, doc
         for img in parser.images:
             assert (img.get("alt") or "").strip(), (doc, img.get("src"))

@@ -25,9 +25,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from probation_evidence import load, present, workforce as wf
-
 from conftest import next_quarter_end
+from probation_evidence import load, present, workforce as wf
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "tests" / "fixtures" / "reports" / "composed_2024_framework.txt"

@@ -261,7 +261,7 @@ def test_release_refuses_a_data_section_without_vintages(project):
 def test_release_refuses_a_version_that_is_not_newer(project):
     add_unreleased_entry(project, ENTRY.format(quarter="September 2025"))
     current = release.project_version(project)
-    major, minor, patch = (int(x) for x in current.split("."))
+    major, minor, _patch = (int(x) for x in current.split("."))
     older = f"{major}.{minor - 1}.0" if minor else f"{major - 1}.9.0" if major else None
     if older:
         result = run_release(project, older)

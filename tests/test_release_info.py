@@ -65,8 +65,8 @@ def test_release_box_on_the_day_after_the_latest_quarter():
     box = ri.release_box_md(today=latest + dt.timedelta(days=1))
     nxt = next(ri.quarters_after(latest))
     assert f"Workforce statistics to {editions.fmt_day(latest)}" in box
-    assert f"The release for the quarter to {editions.fmt_day(nxt)} is expected in " \
-           f"{(nxt + ri.WORKFORCE_LAG):%B %Y}" in box
+    assert (f"The release for the quarter to {editions.fmt_day(nxt)} is expected in " \
+            f"{(nxt + ri.WORKFORCE_LAG):%B %Y}") in box
     assert "not an announced date" in box
     assert "every workforce release that the usual timetable had made due was included" in box
     caseload = pd.Timestamp(load.load_table("probation_caseload")["date"].max()).date()
@@ -119,7 +119,7 @@ def test_repository_address_and_site(tmp_path):
     root = write_config(tmp_path, "repository:\n  url: https://gitlab.com/a/b\n")
     assert ri.site_address(root) is None
     root = write_config(tmp_path, "repository:\n  url: ''\n")
-    with pytest.raises(ValueError, match="repository.url"):
+    with pytest.raises(ValueError, match=r"repository\.url"):
         ri.repository_url(root)
 
 
@@ -216,7 +216,7 @@ def test_write_data_zip_rewrites_only_on_change(tmp_path):
 def test_downloads_page_links_every_table_and_chart_and_the_files_exist():
     page = ri.downloads_md()
     links = re.findall(r"\{download\}`([^<`]+) <([^>]+)>`", page)
-    targets = {name: target for name, target in links}
+    targets = dict(links)
     for res in load.read_package()["resources"]:
         if load.is_present(res["name"]):
             assert targets.get(res["path"]) == f"/data/{res['path']}"

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import csv
 import shutil
+from itertools import pairwise
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
 
-from probation_evidence import charts, load, pages, staffing, workforce as wf  # noqa: E402
-from probation_evidence.figures import staffing as F  # noqa: E402
-from probation_evidence.update import add_quarter  # noqa: E402
+from probation_evidence import charts, load, pages, staffing, workforce as wf
+from probation_evidence.figures import staffing as F
+from probation_evidence.update import add_quarter
 
 URL = "https://www.gov.uk/government/statistics/example-next-quarter"
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -65,7 +66,7 @@ def test_staffing_lines_never_cross_unification_or_a_gap(live):
             continue
         assert not (min(xs) < staffing.UNIFICATION < max(xs)), "a line joins NPS-only and unified figures"
         quarters = [x.to_period("Q") for x in xs]
-        assert all((b - a).n == 1 for a, b in zip(quarters, quarters[1:])), "a line crosses a missing quarter"
+        assert all((b - a).n == 1 for a, b in pairwise(quarters)), "a line crosses a missing quarter"
 
 
 def test_leaving_rate_chart_keeps_the_headcount_rates_apart(live):

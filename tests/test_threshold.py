@@ -217,7 +217,7 @@ def test_profile_interval_matches_definition(kink50):
     # The cut-off is recomputed here from its definition (the 95th percentile of
     # chi-square with 1 df), so a wrong constant in the module fails this test.
     cutoff = stats.chi2.ppf(0.95, 1)
-    assert PROFILE_CUTOFF_95 == pytest.approx(cutoff, rel=1e-12)
+    assert cutoff == pytest.approx(PROFILE_CUTOFF_95, rel=1e-12)
     fit = fit_segmented_logistic(kink50["caseload"], kink50["sufficient"])
     prof = fit.profile
     inside = 2 * (prof["loglik"].max() - prof["loglik"]) <= cutoff

@@ -14,8 +14,7 @@ import pytest
 import statsmodels.api as sm
 from scipy import integrate, special, stats
 
-from probation_evidence import threshold as T
-from probation_evidence import threshold_validation as V
+from probation_evidence import threshold as T, threshold_validation as V
 
 
 def _cells(seed: int, curve=V.line_curve, sd: float = 0.8, n: int = 200, m: int = 10) -> T.Cells:
@@ -223,7 +222,7 @@ def test_comparison_table_and_qaic():
     # nested models: the hinge contains the line, which contains the flat model
     assert t.loc["hinge", "loglik"] >= t.loc["linear", "loglik"] >= t.loc["flat", "loglik"]
     display = res.comparison_table()
-    assert list(display.columns)[0] == "Model" and len(display) == 5
+    assert display.columns[0] == "Model" and len(display) == 5
 
 
 # ---------------------------------------------------------------------------

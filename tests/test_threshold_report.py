@@ -9,9 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from probation_evidence import threshold as T
-from probation_evidence import threshold_report as TR
-from probation_evidence import threshold_validation as V
+from probation_evidence import threshold as T, threshold_report as TR, threshold_validation as V
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import next_quarter_end
 from probation_evidence import load, workforce as wf
 from probation_evidence.update import UpdateRefused, add_quarter, append_inspection, atomic_write
 from probation_evidence.validate import DataValidationError
-
-from conftest import next_quarter_end
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_REPORT = ROOT / "tests" / "fixtures" / "reports" / "llr_pdu_2022_report.txt"

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from probation_evidence import load
 from probation_evidence.validate import DataValidationError
@@ -155,7 +154,7 @@ def test_rejects_empty_file_and_missing_file(data_copy):
 
 def test_rejects_unknown_column_and_undeclared_file(data_copy):
     header, rows = rows_of(data_copy / "regions.csv")
-    write_rows(data_copy / "regions.csv", header + ["extra"], rows)
+    write_rows(data_copy / "regions.csv", [*header, "extra"], rows)
     assert any("unknown column" in p.rule for p in problems_for(data_copy, "regions"))
     (data_copy / "stray.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     assert any(p.file == "stray.csv" and "not declared" in p.rule for p in load.validate_package(data_copy))
@@ -190,7 +189,7 @@ def test_descriptor_is_current():
     built = {"resources": list(make_datapackage.resources())}
     on_disk = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
     assert [r["name"] for r in on_disk["resources"]] == [r["name"] for r in built["resources"]]
-    for a, b in zip(on_disk["resources"], built["resources"]):
+    for a, b in zip(on_disk["resources"], built["resources"], strict=True):
         assert a["schema"] == b["schema"], a["name"]
 
 

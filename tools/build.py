@@ -179,7 +179,7 @@ def generate_pages() -> None:
 
     try:
         changed = pages.write_all(ROOT / "book" / "_generated")
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         import traceback
 
         raise BuildFailed(f"generating the book's pages from data failed at {innermost_own_frame(exc)}: "
@@ -306,18 +306,24 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     saved = snapshot_sources()
     try:
-        step("validating data"); validate_data()
-        step("generating pages"); generate_pages()
-        step("executing changed notebooks"); execute_notebooks()
-        step("building HTML (strict)"); build_html()
+        step("validating data")
+        validate_data()
+        step("generating pages")
+        generate_pages()
+        step("executing changed notebooks")
+        execute_notebooks()
+        step("building HTML (strict)")
+        build_html()
         pdf = None
         if not args.html_only:
-            step("building PDF"); pdf = build_pdf()
-            from check_pdf import check_pdf  # noqa: E402 - tools/ is on sys.path when run as a script
+            step("building PDF")
+            pdf = build_pdf()
+            from check_pdf import check_pdf
             problems = check_pdf(pdf)
             if problems:
                 raise BuildFailed(f"PDF check failed: {problems[0]}", "\n".join(problems))
-        step("publishing"); publish(pdf)
+        step("publishing")
+        publish(pdf)
     except Exception as exc:  # noqa: BLE001 - every failure is reported the same way
         restore_sources(saved)
         if not isinstance(exc, BuildFailed):

@@ -210,8 +210,8 @@ def layout_problems(pages: list[Page], area: TextArea, tolerance: float = TOLERA
         beyond_right = [w for w in page.words if w.x1 > right + tolerance]
         beyond_left = [w for w in page.words if w.x0 < left - tolerance]
         in_body = [w.y0 >= area.top - tolerance and _baseline(w) <= area.bottom + tolerance for w in page.words]
-        body = [w for w, inside in zip(page.words, in_body) if inside]
-        stray = [w for w, inside in zip(page.words, in_body)
+        body = [w for w, inside in zip(page.words, in_body, strict=True) if inside]
+        stray = [w for w, inside in zip(page.words, in_body, strict=True)
                  if not inside and not _in_line_zone(w, head) and not _in_line_zone(w, foot)]
         if beyond_right:
             by = max(w.x1 for w in beyond_right) - right

@@ -65,7 +65,7 @@ class _Ids(html.parser.HTMLParser):
                 self.ids.add(value)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def page_ids(path: Path) -> frozenset[str]:
     parser = _Ids()
     parser.feed(path.read_text(encoding="utf-8", errors="replace"))
@@ -279,7 +279,8 @@ var bad = [];
 els.forEach(function (el) {
   // a ring on the element itself, or one that its box (e.g. a search field's frame) or its first
   // child (the theme rings the icon inside a navigation toggle) gains on focus
-  var boxes = [el.parentElement, el.parentElement && el.parentElement.parentElement, el.firstElementChild].filter(Boolean);
+  var boxes = [el.parentElement, el.parentElement && el.parentElement.parentElement,
+               el.firstElementChild].filter(Boolean);
   var before = boxes.map(function (b) { return ring(b).key; });
   el.focus({preventScroll: true});
   if (document.activeElement !== el) { return; }
@@ -312,9 +313,15 @@ document.querySelectorAll('main table, main img, main figure, main pre').forEach
   if (!el.getClientRects().length) { return; }
   var r = el.getBoundingClientRect();
   if (r.right <= vw + 1 && r.left >= -1) { return; }
-  if (el.tagName === 'IMG') { problems.push(name(el) + ' (an image) is ' + Math.round(r.width) + ' px wide: it does not shrink to fit'); return; }
+  if (el.tagName === 'IMG') {
+    problems.push(name(el) + ' (an image) is ' + Math.round(r.width) + ' px wide: it does not shrink to fit');
+    return;
+  }
   var box = scroller(el);
-  if (!box) { problems.push(name(el) + ' is ' + Math.round(r.width) + ' px wide and does not scroll in its own box'); return; }
+  if (!box) {
+    problems.push(name(el) + ' is ' + Math.round(r.width) + ' px wide and does not scroll in its own box');
+    return;
+  }
   var b = box.getBoundingClientRect();
   if (b.right > vw + 1 || b.left < -1) { problems.push(name(el) + ': its scrolling box sticks out of the page'); }
 });
@@ -360,8 +367,8 @@ class SiteReport:
             lines.append("  axe: no violations on any page")
         lines.append(f"keyboard: skip link first in tab order checked on every page opened in the browser; focus style of "
                      f"{self.focus_checked} focusable elements checked")
-        lines.append(f"small screens: {PHONE['width']} px wide, no horizontal page overflow checked on every page opened in the browser; "
-                     f"{len(self.phone_shots)} phone screenshot(s)")
+        lines.append(f"small screens: {PHONE['width']} px wide, no horizontal page overflow checked on every page opened in "
+                     f"the browser; {len(self.phone_shots)} phone screenshot(s)")
         lines.append("timings (s): " + ", ".join(f"{k} {v:.1f}" for k, v in sorted(self.seconds.items())))
         return lines
 
@@ -454,7 +461,7 @@ def check_site(html_dir: Path, shots_dir: Path | None = None, every_page: bool =
             driver.execute_script("document.documentElement.dataset.theme = 'light';")
 
             # keyboard: the first Tab lands on a visible skip link to the main content
-            def keyboard():
+            def keyboard(rel: str) -> None:
                 ActionChains(driver).send_keys(Keys.TAB).perform()
                 first = driver.execute_script(ACTIVE_JS)
                 for _ in range(20):  # the skip link may slide into view (a CSS transition)
@@ -470,10 +477,10 @@ def check_site(html_dir: Path, shots_dir: Path | None = None, every_page: bool =
                 report.focus_checked += focus["checked"]
                 for el in focus["bad"]:
                     problems.append(f"{rel}: no visible focus indicator on {el}")
-            timed("keyboard", keyboard)
+            timed("keyboard", keyboard, rel)
 
             # small screens: at phone width nothing makes the page scroll sideways
-            def phone():
+            def phone(rel: str, chapter: bool) -> None:
                 driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
                 try:
                     res = driver.execute_script(PHONE_JS)
@@ -488,7 +495,7 @@ def check_site(html_dir: Path, shots_dir: Path | None = None, every_page: bool =
                         report.phone_shots.append(name)
                 finally:
                     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-            timed("phone", phone)
+            timed("phone", phone, rel, chapter)
     finally:
         driver.quit()
         server.shutdown()

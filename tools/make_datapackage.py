@@ -133,12 +133,20 @@ def resources():
         "schema": {
             "fields": [
                 f("date", "date", "Reference date of the figure (quarter end, or financial year end for annual series).", required=True),
-                f("measure", "string", "What is measured: *_fte = full-time equivalent staff in post; *_leaving_rate_pct = leavers in the 12 months to the date as a percentage of average staff in post.", required=True, enum=WORKFORCE_MEASURES),
+                f("measure", "string", "What is measured: *_fte = full-time equivalent staff in post; *_leaving_rate_pct = leavers in "
+                                       "the 12 months to the date as a percentage of average staff in post.", required=True, enum=WORKFORCE_MEASURES),
                 f("value", "number", "The figure (FTE, or percent for leaving rates).", required=True, minimum=0),
-                f("vintage", "string", "The statistics release the figure comes from: its reference date for HMPPS quarterly bulletins (sources quoting a bulletin take that bulletin's date), otherwise the source's publication date", required=True, partial_date=True),
+                f("vintage", "string", "The statistics release the figure comes from: its reference date for HMPPS quarterly bulletins "
+                                       "(sources quoting a bulletin take that bulletin's date), otherwise the source's publication date", required=True, partial_date=True),
                 f("publication", "string", "Name of the publication the figure was read from.", required=True),
-                f("derivation", "string", "direct = printed in the source; derived = computed from a stated change in the source (see notes).", required=True, enum=["direct", "derived"]),
-                f("definition", "string", "Coverage and definition: pre2008_grade_groups (local probation areas, old grade groupings, not comparable with bands); probation_trusts (2011-2012 trusts); nps_pre_unification (National Probation Service only, as published at the time); nps_pre_unification_restated (NPS only, restated later on the post-2022 basis); unified_pre_reclassification (unified service, Probation Service total before the 2022 reclassification); unified (Probation Service after unification on 26 June 2021).", required=True, enum=DEFINITIONS),
+                f("derivation", "string", "direct = printed in the source; derived = computed "
+                                          "from a stated change in the source (see notes).", required=True, enum=["direct", "derived"]),
+                f("definition", "string", "Coverage and definition: pre2008_grade_groups (local probation areas, old grade "
+                                          "groupings, not comparable with bands); probation_trusts (2011-2012 trusts); "
+                                          "nps_pre_unification (National Probation Service only, as published at the time); "
+                                          "nps_pre_unification_restated (NPS only, restated later on the post-2022 basis); "
+                                          "unified_pre_reclassification (unified service, Probation Service total before the "
+                                          "2022 reclassification); unified (Probation Service after unification on 26 June 2021).", required=True, enum=DEFINITIONS),
                 url_field(), notes_field()],
             "primaryKey": ["date", "measure", "vintage"],
             "missingValues": [""]},
@@ -156,11 +164,12 @@ def resources():
                 f("statement_id", "string", "Identifier: bulletin date, measure and comparison date.", required=True),
                 f("bulletin_date", "date", "Reference date of the bulletin making the statement.", required=True),
                 f("measure", "string", "Measure the change refers to (names as in workforce_quarterly where the same).", required=True,
-                  enum=WORKFORCE_MEASURES + ["pso_joiners_12m", "pso_leavers_12m", "probation_caseload"]),
+                  enum=[*WORKFORCE_MEASURES, "pso_joiners_12m", "pso_leavers_12m", "probation_caseload"]),
                 f("unit", "string", "Unit of stated_change.", required=True, enum=["FTE", "percentage points", "headcount", "people"]),
                 f("stated_change", "number", "Change stated in the bulletin (FTE, headcount or percentage points; negative = fall)."),
                 f("stated_change_pct", "number", "Percentage change stated in the bulletin (negative = fall).", unit="percent", minimum=-100, maximum=1000),
-                f("comparison_date", "date", "The earlier date the change is measured from; blank where the copy of the bulletin held does not give it."),
+                f("comparison_date", "date", "The earlier date the change is measured from; blank "
+                                             "where the copy of the bulletin held does not give it."),
                 f("direction_stated", "boolean", "false where the bulletin gives the size of a change but not its direction.", required=True),
                 url_field(), notes_field()],
             "primaryKey": ["statement_id"], "missingValues": [""]},
@@ -177,7 +186,8 @@ def resources():
             "fields": [
                 f("date", "date", "Reference date (see date_basis).", required=True, unique=True),
                 f("people_supervised", "integer", "People under probation supervision.", unit="people", required=True, minimum=0),
-                f("date_basis", "string", "How the date was fixed: quarter_end, year_end, year_end_assumed, publication_date (reference date not stated), reference_date_not_stated.", required=True,
+                f("date_basis", "string", "How the date was fixed: quarter_end, year_end, year_end_assumed, publication_date (reference "
+                                          "date not stated), reference_date_not_stated.", required=True,
                   enum=["quarter_end", "year_end", "year_end_assumed", "publication_date", "reference_date_not_stated"]),
                 f("approximate", "boolean", "true where the source rounds ('approximately 224,000').", required=True),
                 url_field(), notes_field()],
@@ -190,9 +200,11 @@ def resources():
         f("region", "string", "Probation region.", required=True),
         f("fieldwork_start", "string", "Start of inspection fieldwork", partial_date=True),
         f("published", "string", "Publication date of the report", partial_date=True),
-        f("framework", "string", "Inspection framework: 2021 = nine rated standards scored out of 27; 2024 = seven PDU standards (court work rated at regional level), no 27-point score.", required=True, enum=["2021", "2024"]),
+        f("framework", "string", "Inspection framework: 2021 = nine rated standards scored out of 27; 2024 = seven PDU standards (court "
+                                 "work rated at regional level), no 27-point score.", required=True, enum=["2021", "2024"]),
         f("overall_rating", "string", "Overall rating.", required=True, enum=RATINGS),
-        f("score", "integer", "Score out of 27 (2021 framework only): Outstanding 3, Good 2, Requires improvement 1, Inadequate 0 points per standard.", unit="points out of 27", minimum=0, maximum=27),
+        f("score", "integer", "Score out of 27 (2021 framework only): Outstanding 3, Good "
+                              "2, Requires improvement 1, Inadequate 0 points per standard.", unit="points out of 27", minimum=0, maximum=27),
     ]
     pdu_fields += [f(n, "string", f"Rating for {d}.", enum=RATINGS) for n, d in STANDARDS]
     pdu_fields += [f("standards_inadequate_stated", "integer",
@@ -223,10 +235,10 @@ def resources():
     yield {
         "name": "pdu_inspections", "path": "pdu_inspections.csv",
         "title": "HM Inspectorate of Probation inspections of Probation Delivery Units",
-        "description": ("One row per published PDU inspection since unification (June 2021). Blank = not published or not yet collected, "
-                        "never zero. Key-question (kq_) columns hold only the percentages of a report's key-question table (kq_source says "
-                        "which): shares of inspected cases judged sufficient. Other percentages from forewords, press releases and news "
-                        "are in inspection_headline_figures."),
+        "description": ("One row per published PDU inspection since unification (June 2021). Blank = not published or not yet "
+                        "collected, never zero. Key-question (kq_) columns hold only the percentages of a report's key-question "
+                        "table (kq_source says which): shares of inspected cases judged sufficient. Other percentages from "
+                        "forewords, press releases and news are in inspection_headline_figures."),
         "licenses": [OGL],
         "sources": [{"title": "HM Inspectorate of Probation inspection reports and press releases",
                      "path": "https://hmiprobation.justiceinspectorates.gov.uk/"}],
@@ -234,12 +246,13 @@ def resources():
                    "foreignKeys": [{"fields": ["pdu_id"], "reference": {"resource": "pdus", "fields": ["pdu_id"]}}]},
         "rules": [
             rule("kq-needs-report-source",
-                 "A row with any kq_ value names its kq_source, and its source_url includes an address on the inspectorate's site."),
+                 "A row with any kq_ value names its kq_source, and its "
+                 "source_url includes an address on the inspectorate's site."),
             rule("kq-source-needs-kq", "kq_source is blank when no kq_ column has a value."),
             rule("inadequate-count-consistent",
-                 "standards_inadequate_stated is at least the number of rating columns rated Inadequate, at most the framework's "
-                 "number of standards (nine in 2021, seven in 2024) less those rated otherwise, and blank when every standard "
-                 "of the framework is rated."),
+                 "standards_inadequate_stated is at least the number of rating columns rated Inadequate, at most the "
+                 "framework's number of standards (nine in 2021, seven in 2024) less those rated otherwise, and blank "
+                 "when every standard of the framework is rated."),
         ],
     }
     yield {
@@ -250,7 +263,8 @@ def resources():
                         "Each is kept with the measure's wording and its denominator where stated, so that no analysis mixes "
                         "them with the key-question columns of pdu_inspections."),
         "licenses": [OGL],
-        "sources": [{"title": "HM Inspectorate of Probation inspection reports and press releases; news reports (marked secondary)",
+        "sources": [{"title": "HM Inspectorate of Probation inspection reports "
+                              "and press releases; news reports (marked secondary)",
                      "path": "https://hmiprobation.justiceinspectorates.gov.uk/"}],
         "schema": {"fields": [
             f("inspection_id", "string", "Inspection (pdu_inspections.inspection_id).", required=True, pattern=r"^[a-z0-9-]+-\d{4}$"),
@@ -274,10 +288,12 @@ def resources():
         "rules": [
             SOURCE_TYPE_RULE,
             rule("headline-value-in-range",
-                 "A percent is at most 100; a count of cases has a denominator, is a whole number and is at most the denominator."),
+                 "A percent is at most 100; a count of cases has a denominator, "
+                 "is a whole number and is at most the denominator."),
             rule("headline-not-a-kq-duplicate",
-                 "A percentage whose stage and aim correspond to a key question never equals that inspection's kq_ value for the "
-                 "same key question: a figure is either a key-question score (pdu_inspections) or a headline figure (here), never both."),
+                 "A percentage whose stage and aim correspond to a key question never equals that inspection's kq_ "
+                 "value for the same key question: a figure is either a key-question score (pdu_inspections) or a "
+                 "headline figure (here), never both."),
         ],
     }
     yield {
@@ -294,13 +310,15 @@ def resources():
     yield {
         "name": "regional_inspections", "path": "regional_inspections.csv",
         "title": "HM Inspectorate of Probation regional inspections (2024 framework)",
-        "description": "Ratings of probation regions; from 2024 court work and some services are inspected at regional level.",
+        "description": "Ratings of probation regions; from 2024 court work "
+                       "and some services are inspected at regional level.",
         "licenses": [OGL], "sources": [{"title": "HM Inspectorate of Probation", "path": "https://hmiprobation.justiceinspectorates.gov.uk/"}],
         "schema": {"fields": [
             f("region", "string", "Probation region.", required=True),
             f("fieldwork_start", "string", "Start of fieldwork", partial_date=True),
             f("published", "string", "Publication date", partial_date=True),
-            f("framework", "string", "2024 = regional inspection under the 2024 framework; dipp = Dynamic Inspection of Public Protection (from October 2025; no overall rating).", required=True, enum=["2021", "2024", "dipp"]),
+            f("framework", "string", "2024 = regional inspection under the 2024 framework; dipp = Dynamic Inspection of Public "
+                                     "Protection (from October 2025; no overall rating).", required=True, enum=["2021", "2024", "dipp"]),
             f("overall_rating", "string", "Overall rating.", enum=RATINGS),
             f("ratings_by_standard", "string", "Standard ratings as stated (standard=rating; ...)."),
             url_field(), notes_field()],
@@ -309,9 +327,9 @@ def resources():
     yield {
         "name": "provider_inspections", "path": "provider_inspections.csv",
         "title": "Inspections of CRCs and NPS divisions, 2018-2021",
-        "description": ("HM Inspectorate of Probation's inspections of the 21 Community Rehabilitation Companies (CRCs) and 7 National "
-                        "Probation Service (NPS) divisions before unification. Overall rating blank where the report did not give one "
-                        "or the source did not state it."),
+        "description": ("HM Inspectorate of Probation's inspections of the 21 Community Rehabilitation Companies (CRCs) and 7 "
+                        "National Probation Service (NPS) divisions before unification. Overall rating blank where the report did "
+                        "not give one or the source did not state it."),
         "licenses": [OGL], "sources": [{"title": "HM Inspectorate of Probation inspection reports and press releases", "path": "https://www.justiceinspectorates.gov.uk/hmiprobation/"}],
         "schema": {"fields": [
             f("inspection_id", "string", "Identifier: organisation and round.", required=True, pattern=r"^[a-z0-9-]+$"),
@@ -331,8 +349,9 @@ def resources():
     }
     yield {
         "name": "regions", "path": "regions.csv", "title": "Probation regions and the number of PDUs in each",
-        "description": ("The twelve probation regions (eleven in England, one in Wales) and the number of PDUs a source states for each. "
-                        "No source collected so far states the national total, so the coverage statement counts what is known."),
+        "description": ("The twelve probation regions (eleven in England, one in Wales) and the "
+                        "number of PDUs a source states for each. No source collected so far "
+                        "states the national total, so the coverage statement counts what is known."),
         "licenses": [OGL], "sources": [{"title": "HM Inspectorate of Probation and local authority papers", "path": "https://hmiprobation.justiceinspectorates.gov.uk/"}],
         "schema": {"fields": [
             f("region", "string", "Probation region.", required=True, unique=True),
@@ -376,17 +395,17 @@ def resources():
         "rules": [
             SOURCE_TYPE_RULE,
             rule("regional-unit-fits-measure",
-                 "Percent measures (staffing_pct_of_target, leaving_rate_pct, wmt_average_pct) are in percent and at most "
-                 "100 (400 for the workload tool); counts (vacancies, staff_in_post, leavers) are in FTE, headcount or people; "
-                 "average_caseload is in cases."),
+                 "Percent measures (staffing_pct_of_target, leaving_rate_pct, wmt_average_pct) are in percent and at "
+                 "most 100 (400 for the workload tool); counts (vacancies, staff_in_post, leavers) are in FTE, "
+                 "headcount or people; average_caseload is in cases."),
         ],
     }
     yield {
         "name": "local_facts", "path": "local_facts.csv",
         "title": "Local figures for two PDUs from local authority papers and an inspection report",
-        "description": ("Staffing and workload figures for Leicester, Leicestershire and Rutland PDU and Lewisham and Bromley PDU from "
-                        "local authority papers and the 2022 inspection report. Local, often unvalidated figures: they illustrate, they "
-                        "do not measure the national picture."),
+        "description": ("Staffing and workload figures for Leicester, Leicestershire and Rutland PDU and Lewisham and Bromley PDU "
+                        "from local authority papers and the 2022 inspection report. Local, often unvalidated figures: they "
+                        "illustrate, they do not measure the national picture."),
         "licenses": [OGL], "sources": [{"title": "Local authority committee papers; HM Inspectorate of Probation", "path": "https://hmiprobation.justiceinspectorates.gov.uk/"}],
         "schema": {"fields": [
             f("pdu_id", "string", "PDU identifier.", required=True),
@@ -401,7 +420,8 @@ def resources():
     }
     yield {
         "name": "events", "path": "events.csv", "title": "Events, targets and policies used to annotate the charts",
-        "description": "Dated events (unification, early-release schemes) and government targets, each with its source.",
+        "description": "Dated events (unification, early-release schemes) "
+                       "and government targets, each with its source.",
         "licenses": [OGL, OPL], "sources": [{"title": "Mixed; see source_url per row", "path": "https://www.gov.uk/"}],
         "schema": {"fields": [
             f("date", "date", "Date of the event (or end of the period a target refers to).", required=True),
@@ -414,7 +434,8 @@ def resources():
     yield {
         "name": "caseload_distribution", "path": "caseload_distribution.csv",
         "title": "Distribution of practitioner caseloads and workloads (CRC and NPS, 2018-2020)",
-        "description": "Share of practitioners above or below a caseload (cases) or workload (WMT percent of capacity) threshold.",
+        "description": "Share of practitioners above or below a caseload "
+                       "(cases) or workload (WMT percent of capacity) threshold.",
         "licenses": [OGL], "sources": [{"title": "See evidence_sources.csv (source_id)", "path": "evidence_sources.csv"}],
         "schema": {"fields": [
             f("source_id", "string", "Source identifier (evidence_sources.csv).", required=True, pattern=r"^S\d{2}$"),
@@ -434,14 +455,16 @@ def resources():
     yield {
         "name": "caseload_facts", "path": "caseload_facts.csv",
         "title": "Evidence on caseloads and quality: published figures",
-        "description": "Single figures from the inspectorate's caseload research, the rapid evidence assessment, parliamentary answers and related sources.",
+        "description": "Single figures from the inspectorate's caseload research, the rapid evidence assessment, "
+                       "parliamentary answers and related sources.",
         "licenses": [OGL, OPL], "sources": [{"title": "See evidence_sources.csv (source_id)", "path": "evidence_sources.csv"}],
         "schema": {"fields": [
             f("source_id", "string", "Source identifier (evidence_sources.csv).", required=True, pattern=r"^S\d{2}$"),
             f("measure", "string", "What the figure is.", required=True, pattern=r"^[a-z0-9_]+$"),
             f("value", "number", "The figure (blank for a direction-only finding)."),
             f("unit", "string", "Unit."),
-            f("value_bound", "string", "exact; approximate; lower ('over 3,000'); upper ('almost 2,000'); direction_only (a finding with no figure).", required=True, enum=bound_enum),
+            f("value_bound", "string", "exact; approximate; lower ('over 3,000'); upper ('almost "
+                                       "2,000'); direction_only (a finding with no figure).", required=True, enum=bound_enum),
             f("period", "string", "Period the figure refers to.", required=True),
             url_field(), f("locator", "string", "Where in the source."), notes_field()],
             "primaryKey": ["source_id", "measure", "period"], "missingValues": [""],
@@ -461,7 +484,8 @@ def resources():
     }
     yield {
         "name": "national_facts", "path": "national_facts.csv", "title": "National staffing facts: vacancies, targets, workloads, recruitment",
-        "description": "Single national figures from bulletins, parliamentary answers, the NAO and the inspectorate; source_type marks mirrors and secondary sources.",
+        "description": "Single national figures from bulletins, parliamentary answers, the NAO and the inspectorate; "
+                       "source_type marks mirrors and secondary sources.",
         "licenses": [OGL, OPL], "sources": [{"title": "Mixed; see source_url per row", "path": "https://www.gov.uk/"}],
         "schema": {"fields": [
             f("date", "string", "Reference date of the figure (blank where the source gives none)", partial_date=True),
@@ -474,7 +498,8 @@ def resources():
     }
     yield {
         "name": "national_quality", "path": "national_quality.csv", "title": "National inspection results from annual reports and statements",
-        "description": "Counts of ratings and national quality figures from the inspectorate's annual reports, summaries and blogs.",
+        "description": "Counts of ratings and national quality figures from "
+                       "the inspectorate's annual reports, summaries and blogs.",
         "licenses": [OGL], "sources": [{"title": "HM Inspectorate of Probation annual reports", "path": "https://www.justiceinspectorates.gov.uk/hmiprobation/"}],
         "schema": {"fields": [
             f("period", "string", "Period or report.", required=True),
@@ -494,9 +519,10 @@ def optional_resources():
     declare files that do not exist); their schemas live in schemas/, where the loader finds them."""
     yield {
         "name": "caseload_quality_cases", "path": "caseload_quality_cases.csv",
-        "title": "Optional: case-level inspection data (practitioner caseload and whether the case was judged sufficient)",
-        "description": ("Not published: place a file here (for example from an inspection data annexe or a data request) and the caseloads "
-                        "chapter fits the segmented threshold model to it automatically. One row per inspected case."),
+        "title": "Optional: case-level inspection data (practitioner "
+                 "caseload and whether the case was judged sufficient)",
+        "description": ("Not published: place a file here (for example from an inspection data annexe or a data request) and the "
+                        "caseloads chapter fits the segmented threshold model to it automatically. One row per inspected case."),
         "licenses": [OGL], "sources": [{"title": "User supplied", "path": "caseload_quality_cases.csv"}],
         "schema": {"fields": [
             f("case_id", "string", "Case identifier.", required=True, unique=True),
@@ -509,8 +535,8 @@ def optional_resources():
     yield {
         "name": "caseload_quality_bands", "path": "caseload_quality_bands.csv",
         "title": "Optional: counts of cases judged sufficient by practitioner caseload band",
-        "description": ("Band-level figures such as those behind Research & Analysis Bulletin 2021/02 (the bulletin publishes its findings, "
-                        "not these counts). If present, the caseloads chapter fits the grouped segmented model to it."),
+        "description": ("Band-level figures such as those behind Research & Analysis Bulletin 2021/02 (the bulletin publishes its "
+                        "findings, not these counts). If present, the caseloads chapter fits the grouped segmented model to it."),
         "licenses": [OGL], "sources": [{"title": "User supplied", "path": "caseload_quality_bands.csv"}],
         "schema": {"fields": [
             f("band_low", "integer", "Lowest caseload in the band.", unit="cases", required=True, minimum=0),
@@ -529,7 +555,8 @@ def main():
     package = {
         "name": "probation-evidence",
         "title": "Probation evidence: workforce, caseloads and inspections in England and Wales",
-        "description": "Tidy, validated tables behind the probation-evidence book. See the book's 'About the data' page.",
+        "description": "Tidy, validated tables behind the probation-evidence "
+                       "book. See the book's 'About the data' page.",
         "profile": "tabular-data-package",
         "licenses": [OGL, OPL],
         "contributors": [{"title": "probation-evidence contributors", "role": "author"}],

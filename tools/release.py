@@ -34,8 +34,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tools"))
 
-from probation_evidence import editions  # noqa: E402  (standard library only)
 import publish  # noqa: E402
+from probation_evidence import editions  # noqa: E402  (standard library only)
 
 PDF_NAME = "probation-evidence.pdf"
 

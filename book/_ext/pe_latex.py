@@ -262,12 +262,12 @@ class PartsInOutline(SphinxPostTransform):
             if not caption or not files or files[0] not in starts:
                 continue
             first = starts[files[0]]
-            raw = nodes.raw("", "\\clearpage\\phantomsection\\addcontentsline{toc}{part}{%s}"
-                            % _latex_text(caption), format="latex")
+            raw = nodes.raw("", f"\\clearpage\\phantomsection\\addcontentsline{{toc}}{{part}}{{{_latex_text(caption)}}}",
+                            format="latex")
             first.parent.insert(first.parent.index(first), raw)
         title = self.env.titles.get(root)
         if title is not None and title.astext().strip():
-            mark = nodes.raw("", "\\pdfbookmark[-1]{%s}{pe-landing-page}" % _latex_text(title.astext()),
+            mark = nodes.raw("", f"\\pdfbookmark[-1]{{{_latex_text(title.astext())}}}{{pe-landing-page}}",
                              format="latex")
             self.document.insert(0, mark)
 

@@ -311,7 +311,8 @@ def contrast_claim(d: CaseloadData) -> str:
               f"{fmt_int(f.totals[0])} NPS divisions; Fisher exact {_p(f.p_value)}")
     if v.code == "established":
         who, than = ("CRCs", "NPS divisions") if c["nps_better"] else ("NPS divisions", "CRCs")
-        return f"In the {ROUND.replace('-', '/')} round {who} were rated Good or better less often than {than} ({counts})"
+        return (f"In the {ROUND.replace('-', '/')} round {who} were "
+                f"rated Good or better less often than {than} ({counts})")
     return (f"That CRCs and NPS divisions differed in how often they were rated Good or better in the "
             f"{ROUND.replace('-', '/')} round ({counts}; {v.reason})")
 
@@ -321,7 +322,8 @@ def model_rows(d: CaseloadData) -> list[dict]:
     c = contrast(d)
     f, glm, om = c["fisher"], c["glm"], c["ordinal"]
     rows = [{"Model": "Fisher's exact test of Good or better (the result)",
-             "Odds ratio, NPS against CRC (95% interval)": f"{odds_ratio_text(f.odds_ratio)} (exact {interval_text(f.or_ci_low, f.or_ci_high)})",
+             "Odds ratio, NPS against CRC (95% interval)": f"{odds_ratio_text(f.odds_ratio)} (exact "
+                                                           f"{interval_text(f.or_ci_low, f.or_ci_high)})",
              "What it adds": (f"The result the text reports: exact, so it needs no large-sample approximation, which "
                               f"matters with {fmt_int(f.n)} providers.")}]
     cells = {("NPS", "rated Good or better"): f.good[0], ("NPS", "rated lower"): f.totals[0] - f.good[0],
@@ -344,14 +346,16 @@ def model_rows(d: CaseloadData) -> list[dict]:
             for lvl, n in counts.sum().items() if 0 < n < 3]
     term = [t for t in om.coefficients["term"] if "NPS" in t]
     if term and np.isfinite(om.coef(term[0])) and abs(om.coef(term[0])) <= 15 and np.isfinite(om.coef(term[0], "std_err")):
-        est = f"{fmt_num(om.coef(term[0], 'odds_ratio'), 1)} (Wald {fmt_ci(om.coef(term[0], 'or_ci_low'), om.coef(term[0], 'or_ci_high'), 1)})"
+        est = (f"{fmt_num(om.coef(term[0], 'odds_ratio'), 1)} (Wald "
+               f"{fmt_ci(om.coef(term[0], 'or_ci_low'), om.coef(term[0], 'or_ci_high'), 1)})")
     else:
         est = "not estimable"
     issues = _and(rare + empty)
-    adds = (f"Little: it also uses the order of the {_count(len(om.levels))} ratings given, but {issues}, so its estimate "
-            f"rests on the same split as the Good-or-better comparison and gives it no independent support."
+    adds = (f"Little: it also uses the order of the {_count(len(om.levels))} ratings given, but {issues}, so its "
+            "estimate rests on the same split as the Good-or-better comparison and gives it no independent support."
             if rare or empty else
-            f"The order of the {_count(len(om.levels))} ratings given, assuming one odds ratio at every cut between them.")
+            f"The order of the {_count(len(om.levels))} ratings given, "
+            "assuming one odds ratio at every cut between them.")
     rows.append({"Model": "Ordered logistic regression of the rating on provider type",
                  "Odds ratio, NPS against CRC (95% interval)": est, "What it adds": adds})
     return rows
@@ -370,7 +374,8 @@ def ratings_table(d: CaseloadData) -> Table:
                           "Good or better": [fmt_int(r1.loc[k, "good_or_better"]) for k in ("CRC", "NPS")],
                           "Requires improvement": [fmt_int(r1.loc[k, "requires_improvement"]) for k in ("CRC", "NPS")],
                           "Inadequate": [fmt_int(r1.loc[k, "inadequate"]) for k in ("CRC", "NPS")]})
-    return Table(frame, f"Overall ratings of CRCs and NPS divisions in the {ROUND.replace('-', '/')} inspection round (counts)",
+    return Table(frame, "Overall ratings of CRCs and NPS divisions in the "
+                        f"{ROUND.replace('-', '/')} inspection round (counts)",
                  col_widths=[0.4, 0.1, 0.15, 0.2, 0.15])
 
 
@@ -431,8 +436,10 @@ def vacancy_model_sentence(d: CaseloadData) -> str:
                        "estimate would be infinite")
     if not bm.converged and not bm.separation:
         reasons.append("the model's fit does not settle")
-    reasons.append(f"{_count(k)} of the {_count(n)} were rated Inadequate, leaving {_count(n - k)} to compare them with")
-    return f"No regression model of the rating is reported: {_and(reasons)}. The exact tests above make no such demands."
+    reasons.append(f"{_count(k)} of the {_count(n)} were rated Inadequate, "
+                   f"leaving {_count(n - k)} to compare them with")
+    return ("No regression model of the rating is reported: "
+            f"{_and(reasons)}. The exact tests above make no such demands.")
 
 
 def vacancy_table(d: CaseloadData) -> Table:
@@ -459,7 +466,7 @@ def documented_sentence(d: CaseloadData) -> str:
                 "percentages with its number of cases, so not even one PDU can be described in full.")
     r = docs.iloc[-1]
     n = int(r["cases_inspected"])
-    k = int(round(r["kq_assess_safety"] / 100 * n))
+    k = round(r["kq_assess_safety"] / 100 * n)
     ci = models.wilson_ci(k, n)
     head = ("The one inspection that publishes all of these" if len(docs) == 1 else
             f"Of the {_count(len(docs))} inspections that publish all of these, the latest")
@@ -490,9 +497,10 @@ def pdu_texts(d: CaseloadData) -> dict[str, str]:
     n_kq = int(df.dropna(subset=["kq_assess_safety", "cases_inspected"]).shape[0])
     return {"vacancy_intro": vt["vacancy_intro"], "nat_vac": vt["nat_vac"], "nat_vac_date": vt["nat_vac_date"],
             "vacancy_sentence": vt["vacancy_sentence"], "vacancy_model": vacancy_model_sentence(d),
-            "pdu_coverage": (f"Of the other figures such a test would need, {_n_inspections(n_wmt, ('publishes', 'publish'))} "
-                             f"a workload-tool average for its officers, and {_n_inspections(n_kq, ('gives', 'give'))} "
-                             f"keeping-people-safe percentages with the number of cases inspected."),
+            "pdu_coverage": ("Of the other figures such a test would need, "
+                             f"{_n_inspections(n_wmt, ('publishes', 'publish'))} a workload-tool average for its "
+                             f"officers, and {_n_inspections(n_kq, ('gives', 'give'))} keeping-people-safe "
+                             "percentages with the number of cases inspected."),
             "documented_sentence": documented_sentence(d)}
 
 
@@ -563,9 +571,9 @@ def claims(d: CaseloadData) -> list[Claim]:
         text = (f"Among those {_count(n)} inspections, the ones rated Inadequate had {higher} vacancy rates than the "
                 f"others ({r.reason}; exact test within each framework).")
     else:
-        text = (f"That, among those {_count(n)} inspections, staff shortfalls and poor ratings go together ({r.reason}; "
-                f"exact test comparing the vacancy rates of inspections rated Inadequate and the others, within each "
-                f"framework).")
+        text = (f"That, among those {_count(n)} inspections, staff shortfalls and poor "
+                f"ratings go together ({r.reason}; exact test comparing the vacancy rates "
+                "of inspections rated Inadequate and the others, within each framework).")
     out.append(Claim("Higher vacancy rates with worse ratings (PDUs)", text,
                      "established" if r.code == "established" else "not_established", r))
     t = threshold_verdict(d)
@@ -580,18 +588,19 @@ def claims(d: CaseloadData) -> list[Claim]:
     wl = workload(d)
     avg = average_caseload(d)
     out.append(Claim("The inspectorate's finding", (
-        f"HM Inspectorate of Probation found that practitioners holding {at} or more cases are less likely to deliver "
-        f"high-quality work; staff and managers put the most that can be managed well at {ev['consensus_low']} to "
-        f"{ev['consensus_high']} cases, and {ev['pct_manageable']} of the {ev['n_interviewed']} practitioners "
-        f"interviewed found their workload manageable."), "others"))
+        f"HM Inspectorate of Probation found that practitioners holding {at} or more cases are less likely to "
+        "deliver high-quality work; staff and managers put the most that can be managed well at "
+        f"{ev['consensus_low']} to {ev['consensus_high']} cases, and {ev['pct_manageable']} of the "
+        f"{ev['n_interviewed']} practitioners interviewed found their workload manageable."), "others"))
     out.append(Claim("The research the inspectorate commissioned", (
-        f"A rapid evidence assessment for the inspectorate found {ev['rea_studies']} robust studies, all from the USA, "
-        f"all showing better outcomes with lower caseloads."), "others"))
+        f"A rapid evidence assessment for the inspectorate found {ev['rea_studies']} robust studies, all from "
+        "the USA, all showing better outcomes with lower caseloads."), "others"))
     out.append(Claim("Workloads on the Ministry's tool", (
-        f"On the Ministry's workload tool the national average was {ev['wmt_last']} of capacity in the monthly "
-        f"snapshots to {fmt_month(wl['latest']['when'])} ({wl['source'].word}), {wl['against_excessive'].word} the "
-        f"{ev['wmt_excess']} the Ministry treats as excessive when it lasts {ev['wmt_weeks']} weeks, while the "
-        f"ministers' average caseload per officer {avg['verdict'].word} ({ev['avg_first']} to {ev['avg_last']} cases)."),
+        f"On the Ministry's workload tool the national average was {ev['wmt_last']} of capacity in the "
+        f"monthly snapshots to {fmt_month(wl['latest']['when'])} ({wl['source'].word}), "
+        f"{wl['against_excessive'].word} the {ev['wmt_excess']} the Ministry treats as excessive when it "
+        f"lasts {ev['wmt_weeks']} weeks, while the ministers' average caseload per officer "
+        f"{avg['verdict'].word} ({ev['avg_first']} to {ev['avg_last']} cases)."),
         "others", wl["against_excessive"]))
     return out
 
@@ -663,12 +672,13 @@ def key_findings(d: CaseloadData) -> list[dict[str, str]]:
     counts = (f"In the {ROUND.replace('-', '/')} round {fmt_int(f.good[1])} of {fmt_int(f.totals[1])} CRCs but "
               f"{fmt_int(f.good[0])} of {fmt_int(f.totals[0])} NPS divisions were rated Good or better (Fisher exact "
               f"{_p(f.p_value)})")
-    staff = (f"the inspectorate's 2020 spending-review submission, {ev['submission_source']}, put {ev['crc_over40']} of "
-             f"CRC staff and {ev['nps_over40']} of NPS staff above 40 cases")
+    staff = (f"the inspectorate's 2020 spending-review submission, {ev['submission_source']}, put {ev['crc_over40']} "
+             f"of CRC staff and {ev['nps_over40']} of NPS staff above 40 cases")
     if v.code == "established":
         who = "CRCs" if c["nps_better"] else "NPS divisions"
         than = "NPS divisions" if c["nps_better"] else "CRCs"
-        head = f"**{who} were rated Good or better less often than {than}: an ecological contrast, not a test of caseloads.**"
+        head = (f"**{who} were rated Good or better less often than {than}: "
+                "an ecological contrast, not a test of caseloads.**")
     else:
         head = "**No difference in ratings between CRCs and NPS divisions is established.**"
     caveat = (f"so the contrast is consistent with the {at}-case finding but cannot test it" if v.code == "established"

@@ -153,7 +153,7 @@ def _render_without_text(fig):
     import numpy as np
     from matplotlib.text import Text
 
-    texts = [t for t in fig.findobj(Text)]
+    texts = list(fig.findobj(Text))
     alphas = [t.get_alpha() for t in texts]
     try:
         for t in texts:
@@ -164,10 +164,10 @@ def _render_without_text(fig):
         except AttributeError:  # a canvas without an Agg buffer
             buf = io.BytesIO()
             fig.savefig(buf, format="rgba", dpi=fig.dpi, bbox_inches=fig.bbox_inches)
-            width, height = (int(round(v)) for v in fig.bbox.size)
+            width, height = (round(v) for v in fig.bbox.size)
             pixels = np.frombuffer(buf.getvalue(), np.uint8).reshape(height, width, 4)[..., :3] / 255
     finally:
-        for t, alpha in zip(texts, alphas):
+        for t, alpha in zip(texts, alphas, strict=True):
             t.set_alpha(alpha)
     return pixels, fig.canvas.get_renderer()
 
@@ -354,7 +354,8 @@ def legibility_problems(fig) -> list[str]:
             for artist in _data_artists(ax):
                 if _covers(box, artist, ax):
                     label = artist.get_label()
-                    problems.append(f"{where}: the legend covers plotted data ({label if not label.startswith('_') else type(artist).__name__})")
+                    problems.append(f"{where}: the legend covers plotted data "
+                                    f"({label if not label.startswith('_') else type(artist).__name__})")
                     break
         problems += _pairwise(_visible_texts(ax.texts), renderer, f"{where}: text on the chart")
     return problems

@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     except SystemExit:
         raise
-    except Exception as exc:  # noqa: BLE001 - one line, never a bare traceback
+    except Exception as exc:  # one line, never a bare traceback (unless debugging)
         if os.environ.get("PROBATION_EVIDENCE_DEBUG"):
             raise
         print(f"probation-evidence: {type(exc).__name__}: {exc}", file=sys.stderr)

@@ -81,7 +81,7 @@ def parse_changelog(text: str) -> list[Entry]:
         elif re.match(r"^\s*[-*]\s+\S", line):
             item = re.sub(r"^\s*[-*]\s+", "", line).strip()
             (entries[-1].sections[section] if section else entries[-1].loose).append(item)
-        elif line.strip() and (raw.startswith("  ") or raw.startswith("\t")):
+        elif line.strip() and raw.startswith(("  ", "\t")):
             bucket = entries[-1].sections[section] if section else entries[-1].loose
             if bucket:  # continuation of the previous bullet
                 bucket[-1] += " " + line.strip()

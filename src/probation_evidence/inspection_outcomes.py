@@ -157,7 +157,7 @@ def year_changes(d: InspectionData) -> list[dict]:
     for fw in d.frameworks:
         sub = d.framework(fw)
         years = sorted(sub["year"].unique())
-        for a, b in zip(years[:-1], years[1:]):
+        for a, b in itertools.pairwise(years):
             ka, na = int(sub.loc[sub["year"] == a, "inadequate"].sum()), int((sub["year"] == a).sum())
             kb, nb = int(sub.loc[sub["year"] == b, "inadequate"].sum()), int((sub["year"] == b).sum())
             v = rules.change((ka, na), (kb, nb), labels=(str(a), str(b)))
@@ -211,14 +211,14 @@ def region_counts(d: InspectionData, fw: str) -> pd.DataFrame:
     g = sub.groupby("region")["inadequate"].agg(k="sum", n="size").astype(int)
     p0 = g["k"].sum() / g["n"].sum()
     g["share"] = 100 * g["k"] / g["n"]
-    g["position"] = [I.funnel_position(k, n, p0) for k, n in zip(g["k"], g["n"])]
+    g["position"] = [I.funnel_position(k, n, p0) for k, n in zip(g["k"], g["n"], strict=True)]
     return g.sort_values(["share", "n"], ascending=[False, False])
 
 
 def region_verdicts(d: InspectionData, fw: str) -> dict[str, rules.Verdict]:
     """Whether the regions differ (exact test), and whether one stands out as highest or lowest."""
     g = region_counts(d, fw)
-    strata = {r: fw for r in g.index}
+    strata = dict.fromkeys(g.index, fw)
     groups = g[["k", "n"]]
     if len(g) < 2:
         none = rules.Verdict("leader", "none", "no region stands out", f"only {g.index[0]} was inspected")
@@ -252,11 +252,11 @@ def region_sentence(d: InspectionData, fw: str) -> str:
             "untestable": f"there are {differ.word} whether the regions differ ({differ.reason})"}[differ.code]
     outside = g[g["position"] != "inside"]
     funnel_text = ("every region lies inside the 95% limits" if outside.empty else
-                   _and([f"{r} ({row.k} of {row.n}) lies {row.position.replace('above', 'above the').replace('below', 'below the')} "
-                         f"limit" for r, row in outside.iterrows()]))
-    return (f"Under the {fw} framework, {_count_word(len(g))} regions had {fmt_int(g['n'].sum())} inspections between them, "
-            f"{_pct(int(g['k'].sum()), int(g['n'].sum()))} rated Inadequate overall. Tested together, {test}. In the funnel "
-            f"plot around the framework's share of {fmt_pct(100 * p0, 0)}, {funnel_text}. "
+                   _and([f"{r} ({row.k} of {row.n}) lies "
+                         f"{row.position.replace('above', 'above the').replace('below', 'below the')} limit" for r, row in outside.iterrows()]))
+    return (f"Under the {fw} framework, {_count_word(len(g))} regions had {fmt_int(g['n'].sum())} inspections between "
+            f"them, {_pct(int(g['k'].sum()), int(g['n'].sum()))} rated Inadequate overall. Tested together, {test}. In "
+            f"the funnel plot around the framework's share of {fmt_pct(100 * p0, 0)}, {funnel_text}. "
             f"{_cap(_leader_sentence(v['highest'], 'highest'))}; {_leader_sentence(v['lowest'], 'lowest')}.")
 
 
@@ -330,8 +330,9 @@ def standards_sentence(d: InspectionData) -> str:
                      f"every known case-work rating is Inadequate.")
         if len(s["stated_only"]):
             ex = s["stated_only"].iloc[0]
-            text += (f" For {_count_word(len(s['stated_only']))} more {'inspection' if len(s['stated_only']) == 1 else 'inspections'} a source "
-                     f"gives only the number of standards rated Inadequate (for example {I.short_pdu(ex['pdu'])}, "
+            text += (f" For {_count_word(len(s['stated_only']))} more "
+                     f"{'inspection' if len(s['stated_only']) == 1 else 'inspections'} a source gives only the number of "
+                     f"standards rated Inadequate (for example {I.short_pdu(ex['pdu'])}, "
                      f"{fmt_int(ex['standards_inadequate_stated'])} of {len(I.FRAMEWORK_STANDARDS[fw])}).")
         parts.append(text)
     return " ".join(parts)
@@ -366,7 +367,7 @@ def kq_profile(d: InspectionData, inspection_id: str | None = None) -> tuple[pd.
     rows = []
     for col, (stage, aim) in I.KQ_LABELS.items():
         pct = float(rec[col])
-        ci = wilson_ci(int(round(pct / 100 * n)), n)
+        ci = wilson_ci(round(pct / 100 * n), n)
         rows.append({"stage": stage, "aim": aim, "pct": pct, "ci_low": 100 * ci.ci_low, "ci_high": 100 * ci.ci_high})
     return rec, pd.DataFrame(rows)
 
@@ -387,9 +388,9 @@ def kq_sentence(d: InspectionData) -> str:
     other = {s: aims for s, aims in low.items() if aims != [SAFE]}
     stages = list(low)
     names = _and([I.inspection_name(r) for _, r in sets.iterrows()])
-    text = (f"{_cap(_count_word(len(sets)))} {'inspection has' if len(sets) == 1 else 'inspections have'} a complete set of "
-            f"key-question percentages from the report's own table: {names}. Of the {fmt_int(rec['cases_inspected'])} cases "
-            f"inspected in {I.short_pdu(rec['pdu'])}, keeping people safe scored lowest of the three aims at "
+    text = (f"{_cap(_count_word(len(sets)))} {'inspection has' if len(sets) == 1 else 'inspections have'} a complete set "
+            f"of key-question percentages from the report's own table: {names}. Of the {fmt_int(rec['cases_inspected'])} "
+            f"cases inspected in {I.short_pdu(rec['pdu'])}, keeping people safe scored lowest of the three aims at "
             f"{_count_word(len(safe_low))} of the {_count_word(len(stages))} stages"
             + (f" ({_and([s.lower() for s in safe_low])})" if safe_low else ""))
     for stage, aims in other.items():
@@ -399,9 +400,9 @@ def kq_sentence(d: InspectionData) -> str:
                  f"{fmt_pct(grp[SAFE], 0)} for keeping people safe)" if SAFE not in aims else
                  f"; at {stage.lower()}, {_and([a.lower() for a in aims])} tied lowest ({fmt_pct(lowest, 0)})")
     half = float(((kq["ci_high"] - kq["ci_low"]) / 2).max())
-    text += (f". Each percentage comes from about {fmt_int(rec['cases_inspected'])} cases, so its 95% interval reaches up to "
-             f"{half:.0f} percentage points either side; the aims at one stage are judged on the same cases and are not "
-             f"compared here by a test.")
+    text += (f". Each percentage comes from about {fmt_int(rec['cases_inspected'])} cases, so "
+             f"its 95% interval reaches up to {half:.0f} percentage points either side; the aims "
+             "at one stage are judged on the same cases and are not compared here by a test.")
     if pd.notna(rec.get("kq_court_work")):
         text += f" Court reports were judged sufficient in {fmt_pct(rec['kq_court_work'], 0)} of the cases that had one."
     return text
@@ -411,8 +412,8 @@ def headline_table(d: InspectionData) -> Table:
     h = d.headline.merge(d.inspections[["inspection_id", "pdu", "label"]], on="inspection_id", how="left")
     h = h.sort_values(["pdu", "inspection_id"])
     value = [f"{fmt_pct(v, 0)}" if u == "percent" else f"{fmt_int(v)} of {fmt_int(den)}"
-             for v, u, den in zip(h["value"], h["unit"], h["denominator"])]
-    wording = [f"\u201c{m}\u201d" if w == "quoted" else f"{m} (summarised)" for m, w in zip(h["measure"], h["wording"])]
+             for v, u, den in zip(h["value"], h["unit"], h["denominator"], strict=True)]
+    wording = [f"\u201c{m}\u201d" if w == "quoted" else f"{m} (summarised)" for m, w in zip(h["measure"], h["wording"], strict=True)]
     source = {"primary": "inspectorate's own publication", "mirror": "copy of an official document",
               "secondary": "news report"}
     frame = pd.DataFrame({"PDU": [I.short_pdu(p) for p in h["pdu"]], "Inspection": h["label"],
@@ -478,15 +479,16 @@ def repeat_sentence(d: InspectionData) -> str:
     pairs = I.repeat_pairs(d.inspections)
     if pairs.empty:
         return "No PDU has been inspected twice in this dataset."
-    pairs["move"] = [I.RATING_POINTS[b] - I.RATING_POINTS[a] for a, b in zip(pairs["first_rating"], pairs["latest_rating"])]
+    pairs["move"] = [I.RATING_POINTS[b] - I.RATING_POINTS[a] for a, b in zip(pairs["first_rating"], pairs["latest_rating"], strict=True)]
     cross = int((pairs["first_framework"] != pairs["latest_framework"]).sum())
     first_inad = pairs[pairs["first_rating"] == "Inadequate"]
     first_higher = pairs[pairs["first_rating"] != "Inadequate"]
-    return (f"{_cap(_count_word(len(pairs)))} PDUs have been inspected twice; in {_count_word(cross)} of these pairs the two "
-            f"inspections were under different frameworks, so the two ratings judge different sets of standards. Of the "
-            f"{_count_word(len(first_inad))} PDUs first rated Inadequate, {_count_word(int((first_inad['move'] > 0).sum()))} "
-            f"were rated higher the second time and {_count_word(int((first_inad['move'] == 0).sum()))} Inadequate again; of "
-            f"the {_count_word(len(first_higher))} first rated Requires improvement or better, "
+    return (f"{_cap(_count_word(len(pairs)))} PDUs have been inspected twice; in {_count_word(cross)} of these pairs the "
+            "two inspections were under different frameworks, so the two ratings judge different sets of standards. Of "
+            f"the {_count_word(len(first_inad))} PDUs first rated Inadequate, "
+            f"{_count_word(int((first_inad['move'] > 0).sum()))} were rated higher the second time and "
+            f"{_count_word(int((first_inad['move'] == 0).sum()))} Inadequate again; of the "
+            f"{_count_word(len(first_higher))} first rated Requires improvement or better, "
             f"{_count_word(int((first_higher['move'] < 0).sum()))} were rated lower, "
             f"{_count_word(int((first_higher['move'] == 0).sum()))} the same and "
             f"{_count_word(int((first_higher['move'] > 0).sum()))} higher.")
@@ -647,7 +649,7 @@ def regional_staffing_sentence(d: InspectionData) -> str:
     by_region = []
     for region, grp in rv["single"].groupby("region", sort=True):
         items = list(dict.fromkeys(f"{MEASURE_WORDS.get(m, m.replace('_', ' '))} ({GRADE_WORDS.get(g, g.replace('_', ' '))})"
-                                   for m, g in zip(grp["measure"], grp["grade"])))
+                                   for m, g in zip(grp["measure"], grp["grade"], strict=True)))
         by_region.append(f"{region}: {_and(items)}")
     single = "; ".join(by_region) or "none"
     return (f"No staff-in-post or target figure is held for most regions, so no "
@@ -671,7 +673,7 @@ def regional_staffing_table(d: InspectionData) -> Table | None:
                           f"Against {rv['baseline']:.1f} per PDU": t["against_baseline"].map(lambda v: "–" if pd.isna(v) else f"{v:.2f}×")})
     for fw in d.frameworks:
         frame[f"Inadequate, {fw} framework"] = [("–" if pd.isna(n) else _kn(int(k), int(n)))
-                                                for k, n in zip(t[f"k_{fw}"], t[f"n_{fw}"])]
+                                                for k, n in zip(t[f"k_{fw}"], t[f"n_{fw}"], strict=True)]
     widths = [0.22, 0.13, 0.09, 0.1, 0.12] + [0.15] * len(d.frameworks)
     return Table(frame, "Regional vacancies (all grades) beside each region's inspection ratings, within each framework",
                  col_widths=widths)
@@ -778,9 +780,9 @@ def framework_sentence(d: InspectionData) -> str:
         good = d.framework(fw)
         names = _and([I.inspection_name(x) for _, x in good[good["good_or_better"]].iterrows()])
         years = f"{r['first_year']}" if r["first_year"] == r["last_year"] else f"{r['first_year']} to {r['last_year']}"
-        parts.append(f"Under the {fw} framework ({fmt_int(r['n'])} inspections, {years}), {v['inadequate'].word} were "
-                     f"rated Inadequate ({fmt_int(r['inadequate'])} of {fmt_int(r['n'])}, {_pct(r['inadequate'], r['n'])}; exact 95% interval {lo:.0f}% to {hi:.0f}%) and "
-                     f"{v['good'].word}"
+        parts.append(f"Under the {fw} framework ({fmt_int(r['n'])} inspections, {years}), {v['inadequate'].word} were rated "
+                     f"Inadequate ({fmt_int(r['inadequate'])} of {fmt_int(r['n'])}, {_pct(r['inadequate'], r['n'])}; exact 95% "
+                     f"interval {lo:.0f}% to {hi:.0f}%) and {v['good'].word}"
                      + (f" ({fmt_int(r['good_or_better'])} of {fmt_int(r['n'])})" if v["good"].code not in ("none", "all") else "")
                      + " Good or better" + (f": {names}" if r["good_or_better"] else "") + ".")
     return " ".join(parts)
@@ -818,8 +820,9 @@ def key_finding(d: InspectionData) -> str:
     earlier = [fw for fw in d.frameworks if fw != latest]
     if earlier:
         e = c.loc[earlier[-1]]
-        body += (f" Under the earlier {earlier[-1]} framework, which rated other standards, {_kn(e['inadequate'], e['n'])} "
-                 f"were Inadequate and {_count_word(e['good_or_better'])} Good or better; the two are not compared as a trend.")
+        body += (f" Under the earlier {earlier[-1]} framework, which rated other standards, "
+                 f"{_kn(e['inadequate'], e['n'])} were Inadequate and {_count_word(e['good_or_better'])} "
+                 "Good or better; the two are not compared as a trend.")
     body += (" The dataset holds the inspections found so far, and each year covers different regions, so these are "
              "counts of the inspections held rather than a national rate.")
     return head + body

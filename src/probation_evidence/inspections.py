@@ -112,7 +112,7 @@ def repeat_pairs(df: pd.DataFrame) -> pd.DataFrame:
 
 def coverage(df: pd.DataFrame, regions: pd.DataFrame) -> dict:
     """What the dataset covers and what it lacks (for the coverage statement)."""
-    fields = ["score", "cases_inspected", "po_vacancy_pct", "po_workload_pct"] + list(KQ_LABELS)
+    fields = ["score", "cases_inspected", "po_vacancy_pct", "po_workload_pct", *KQ_LABELS]
     std_cols = list(STANDARD_LABELS)
     with_all_standards = 0
     for rec in df.itertuples(index=False):

@@ -23,8 +23,15 @@ from typing import Any
 
 import pandas as pd
 
-from .validate import (DataValidationError, Problem, TableResult, check_foreign_keys, check_rules,
-                       undeclared_files, validate_table)
+from .validate import (
+    DataValidationError,
+    Problem,
+    TableResult,
+    check_foreign_keys,
+    check_rules,
+    undeclared_files,
+    validate_table,
+)
 
 ENV_VAR = "PROBATION_EVIDENCE_DATA"
 SCHEMAS_ENV_VAR = "PROBATION_EVIDENCE_SCHEMAS"

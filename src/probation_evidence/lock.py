@@ -30,10 +30,11 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from . import load
 
@@ -170,7 +171,7 @@ def _acquire(path: Path, timeout: float) -> int:
         os.close(fd)
     holder = {"pid": os.getpid(), "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]])[:300],
               "host": socket.gethostname(),
-              "since": datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")}
+              "since": datetime.now(UTC).astimezone().isoformat(timespec="seconds")}
     os.ftruncate(fd, 0)
     os.write(fd, json.dumps(holder).encode("utf-8"))
     if announced:

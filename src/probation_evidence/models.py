@@ -37,8 +37,9 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -575,7 +576,7 @@ _COEF_COLUMNS = (
 
 def _empty_coef_table(names: Sequence[str]) -> pd.DataFrame:
     """Coefficient table of NaNs, used when a model is not estimable."""
-    return pd.DataFrame({"term": list(names), **{c: np.nan for c in _COEF_COLUMNS}})
+    return pd.DataFrame({"term": list(names), **dict.fromkeys(_COEF_COLUMNS, np.nan)})
 
 
 def _coef_table(res, names: Sequence[str]) -> pd.DataFrame:
@@ -775,9 +776,7 @@ def _design(df: pd.DataFrame, predictors: Sequence[str]) -> pd.DataFrame:
     parts = []
     for col in predictors:
         series = df[col]
-        if pd.api.types.is_bool_dtype(series):
-            parts.append(series.astype(float).rename(col))
-        elif pd.api.types.is_numeric_dtype(series):
+        if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
             parts.append(series.astype(float).rename(col))
         else:
             levels = sorted(series.dropna().astype(str).unique())
@@ -1071,7 +1070,7 @@ def kq_binomial_model(
         pct_col=pct_col,
         n_col=n_col,
         predictor=predictor,
-        n_pdus=int(len(df)),
+        n_pdus=len(df),
         n_cases=int(m.sum()),
         n_sufficient=int(k.sum()),
         dispersion=dispersion,

@@ -12,8 +12,6 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import pandas as pd
-
 from . import __version__, caseloads, inspection_outcomes, load, profiles, provenance, rules, staffing, workforce as wf
 from .present import fmt_month
 
@@ -65,7 +63,7 @@ DICTIONARY_WIDTHS = (0.24, 0.1, 0.11, 0.22, 0.33)
 #: underscores (book/_ext/pe_latex.py), and tables longer than 30 rows break across pages.
 DICTIONARY_TABLE_LATEX_OPEN = (
     "```{raw} latex\n\\begingroup\\small\n```\n\n"
-    "```{tabularcolumns} " + "".join(r">{\raggedright\arraybackslash}\Y{%s}" % w for w in DICTIONARY_WIDTHS)
+    "```{tabularcolumns} " + "".join(rf">{{\raggedright\arraybackslash}}\Y{{{w}}}" for w in DICTIONARY_WIDTHS)
     + "\n```\n")
 DICTIONARY_TABLE_LATEX_CLOSE = "```{raw} latex\n\\endgroup\n```\n"
 
@@ -76,11 +74,12 @@ def data_dictionary_md(folder=None) -> str:
         out.append(f"## `{res['path']}`: {res['title']}\n")
         out.append(res.get("description", "") + "\n")
         if res.get("optional"):
-            out.append(f"*Optional file: not shipped and not part of the data package; its schema is `schemas/{res['name']}.json`. "
-                       f"Place the file in `data/` and the book uses it, validated like every other table.*\n")
+            out.append("*Optional file: not shipped and not part of the data package; its "
+                       f"schema is `schemas/{res['name']}.json`. Place the file in `data/` "
+                       "and the book uses it, validated like every other table.*\n")
         pk = res["schema"].get("primaryKey")
         pk_text = ", ".join(pk) if isinstance(pk, list) else pk
-        lic = "; ".join(l["title"] for l in res.get("licenses", []))
+        lic = "; ".join(licence["title"] for licence in res.get("licenses", []))
         src = "; ".join(s["title"] for s in res.get("sources", []))
         out.append(f"Primary key: {pk_text}. Licence: {lic}. Sources: {src}.\n")
         out.append(DICTIONARY_TABLE_LATEX_OPEN)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import html
 import math
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 
@@ -118,14 +119,14 @@ class Table:
         head = "".join(f"<th scope='col'>{html.escape(str(c))}</th>" for c in self.frame.columns)
         body = []
         for i, row in enumerate(self.frame.itertuples(index=False)):
-            cells = "".join(f"<td>{self._cell_html(col, i, v)}</td>" for col, v in zip(self.frame.columns, row))
+            cells = "".join(f"<td>{self._cell_html(col, i, v)}</td>" for col, v in zip(self.frame.columns, row, strict=True))
             body.append(f"<tr>{cells}</tr>")
         idattr = f" id='{html.escape(self.label)}'" if self.label else ""
         # the box scrolls sideways on a narrow screen; it is a named region that takes keyboard
         # focus, so a keyboard user can scroll it too (WCAG 2.1.1)
-        return (f"<div class='pe-table-scroll' role='region' tabindex='0' aria-label='{html.escape(self.caption, quote=True)}'>"
-                f"<table class='{cls}'{idattr}><caption>{html.escape(self.caption)}</caption>"
-                f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
+        return ("<div class='pe-table-scroll' role='region' tabindex='0' "
+                f"aria-label='{html.escape(self.caption, quote=True)}'><table "
+                f"class='{cls}'{idattr}><caption>{html.escape(self.caption)}</caption><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
 
     def _cell_html(self, column: Any, row: int, value: Any) -> str:
         text = html.escape(str(value))
@@ -211,7 +212,7 @@ def unbreakable_tokens(text: str) -> list[str]:
 def table_font_size(columns: list[list[str]], fractions: list[float], sep_pt: float) -> str:
     """'footnotesize', or 'scriptsize' when some column's longest unbreakable token would not fit."""
     avail = TEXT_WIDTH_PT - 2 * len(fractions) * sep_pt
-    for cells, frac in zip(columns, fractions):
+    for cells, frac in zip(columns, fractions, strict=True):
         longest = max((len(t) for cell in cells for t in unbreakable_tokens(cell)), default=0)
         if longest * CHAR_WIDTH_PT["footnotesize"] > frac * avail:
             return "scriptsize"

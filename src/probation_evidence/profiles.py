@@ -27,9 +27,10 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import urlparse
 
 import pandas as pd
@@ -82,7 +83,8 @@ STAFFING_FIELDS = {  # pdu_inspections column -> (what it is, how to show it)
     "caseload_avg_pso": ("Average cases per probation services officer", lambda v: _number(v)),
     "prioritisation_status": ("Prioritisation Framework status", lambda v: str(v).capitalize()),
 }
-KQ_EXTRA = {"kq_court_work": "Court work (2021 framework): pre-sentence advice sufficiently analytical and personalised",
+KQ_EXTRA = {"kq_court_work": "Court work (2021 framework): pre-sentence "
+                             "advice sufficiently analytical and personalised",
             "kq_outcomes": "Outcomes (not rated): early outcomes show reasonable progress"}
 #: Readable names for the measures in local_facts; others are spelled out from their code.
 LOCAL_MEASURES = {
@@ -107,10 +109,13 @@ LOCAL_MEASURES = {
     "caseload_avg_pso_lower_bound": "Average caseload per probation services officer",
 }
 CODE_WORDS = {"po": "probation officer", "pso": "probation services officer", "pdu": "PDU", "pct": "(%)",
-              "avg": "average", "kq": "key question", "fte": "(FTE)", "wmt": "workload tool", "spo": "senior probation officer"}
+              "avg": "average", "kq": "key question", "fte": "(FTE)", "wmt": "workload tool", "spo": "senior "
+                                                                                                     "probation "
+                                                                                                     "officer"}
 SOURCE_NAMES = {"justiceinspectorates.gov.uk": "HM Inspectorate of Probation", "bbc.co.uk": "BBC News",
                 "bbci.co.uk": "BBC News",
-                "parliament.uk": "UK Parliament", "gov.uk": "GOV.UK", "leicestershire.gov.uk": "Leicestershire County Council",
+                "parliament.uk": "UK Parliament", "gov.uk": "GOV.UK", "leicestershire.gov.uk": "Leicestershire "
+                                                                                               "County Council",
                 "lewisham.gov.uk": "London Borough of Lewisham"}
 _RATING_RE = "|".join(insp.RATINGS)
 
@@ -276,7 +281,7 @@ class ProfileData:
     def __post_init__(self) -> None:
         # plain records: the pages are built from many small look-ups, which pandas makes slow
         self.records = _as_records(self.inspections)
-        self.pdu_rows = {pid: dict(row) for pid, row in zip(self.pdus["pdu_id"], self.pdus.to_dict("records"))}
+        self.pdu_rows = {pid: dict(row) for pid, row in zip(self.pdus["pdu_id"], self.pdus.to_dict("records"), strict=True)}
 
     def pdu_name(self, pdu_id: str) -> str:
         return str(self.pdu_rows[pdu_id]["pdu_name"])
@@ -501,7 +506,8 @@ def _unknowns(rec) -> list[str]:
     if len(missing) == len(cols):
         out.append("the ratings of the standards")
     elif missing:
-        out.append(f"the ratings of {len(missing)} of the {len(cols)} standards ({_join([m.lower() for m in missing])})")
+        out.append(f"the ratings of {len(missing)} of the {len(cols)} standards "
+                   f"({_join([m.lower() for m in missing])})")
     kq = [c for c in insp.KQ_LABELS if pd.isna(rec[c])]
     if len(kq) == len(insp.KQ_LABELS):
         out.append("the key-question percentages")
@@ -518,7 +524,7 @@ def _unknowns(rec) -> list[str]:
 
 def pdu_page(data: ProfileData, pdu_id: str) -> str:
     """The Markdown page of one PDU."""
-    doc = pdu_doc(pdu_id)
+    _check_id(pdu_id)
     name, region = data.pdu_name(pdu_id), data.pdu_region(pdu_id)
     recs = data.pdu_inspections(pdu_id)
     if not recs:
@@ -533,8 +539,10 @@ def pdu_page(data: ProfileData, pdu_id: str) -> str:
     n = len(recs)
     summary = [f"{_label(r)}: {r['overall_rating']} ({r['framework']} framework)" for r in recs]
     held = (f"one inspection of it by HM Inspectorate of Probation: {_md(summary[0])}" if n == 1 else
-            f"{_count_word(n)} inspections of it by HM Inspectorate of Probation, newest first: {_md('; '.join(summary))}")
-    out.append(f"{_md(name)} is a Probation Delivery Unit in the {_md(region)} probation region. This book holds {held}.\n")
+            f"{_count_word(n)} inspections of it by HM Inspectorate "
+            f"of Probation, newest first: {_md('; '.join(summary))}")
+    out.append(f"{_md(name)} is a Probation Delivery Unit in the "
+               f"{_md(region)} probation region. This book holds {held}.\n")
 
     # comparisons within framework
     out.append("## How its ratings compare\n")
@@ -557,14 +565,15 @@ def pdu_page(data: ProfileData, pdu_id: str) -> str:
         score = ("not in the sources collected" if pd.isna(rec["score"]) else f"{fmt_int(rec['score'])} out of 27") \
             if rec["framework"] == "2021" else "none (the 2024 framework gives no score)"
         cases = "not in the sources collected" if pd.isna(rec["cases_inspected"]) else fmt_int(rec["cases_inspected"])
-        out.append(f"- **Framework:** {FRAMEWORK_TEXT[rec['framework']]}\n- **Overall rating:** {rec['overall_rating']}\n"
-                   f"- **Score:** {score}\n- **Cases inspected:** {cases}\n")
+        out.append(f"- **Framework:** {FRAMEWORK_TEXT[rec['framework']]}\n- **Overall rating:** "
+                   f"{rec['overall_rating']}\n- **Score:** {score}\n- **Cases inspected:** {cases}\n")
         staffing = [f"- **{label_}:** {show(rec[col])}" for col, (label_, show) in STAFFING_FIELDS.items() if pd.notna(rec[col])]
         if staffing:
             out.append("Staffing and workload stated for this inspection:\n\n" + "\n".join(staffing) + "\n")
         cols = insp.FRAMEWORK_STANDARDS[rec["framework"]]
         if any(not _blank(rec[c]) for c in cols):
-            out.append(_table_html(_standards_table(rec), f"{name}, {label}: ratings of the {rec['framework']}-framework standards"))
+            out.append(_table_html(_standards_table(rec), f"{name}, {label}: ratings of the "
+                                                          f"{rec['framework']}-framework standards"))
         else:
             out.append(f"The ratings of the {_count_word(len(cols))} standards are not in the sources collected.\n")
         kq = _kq_table(rec)
@@ -591,7 +600,7 @@ def pdu_page(data: ProfileData, pdu_id: str) -> str:
         urls = [(split_sources(u) or [None])[0] for u in local["source_url"]]
         table = pd.DataFrame({"Date": [month_text(d) or "not known" for d in local["date"]],
                               "Figure": [LOCAL_MEASURES.get(m, humanise(m)) for m in local["measure"]],
-                              "Value": [local_value(v, u, b) for v, u, b in zip(local["value"], local["unit"], local["value_bound"])],
+                              "Value": [local_value(v, u, b) for v, u, b in zip(local["value"], local["unit"], local["value_bound"], strict=True)],
                               "Source": [source_name(u) if u else "not recorded" for u in urls]})
         out.append("These figures come from local papers (council and partnership board reports) and from the "
                    "inspection report. They are often unvalidated management figures: they describe this PDU at one "
@@ -606,7 +615,8 @@ def pdu_page(data: ProfileData, pdu_id: str) -> str:
     for rec in recs:
         gaps = _unknowns(rec)
         text = ("the sources collected do not give " + _join(gaps) + ".") if gaps else \
-            "the sources collected give the dates, the score, every standard rating, the key questions and the staffing figures."
+            ("the sources collected give the dates, the score, every "
+             "standard rating, the key questions and the staffing figures.")
         out.append(f"- {_md(_capital(_label(rec)))}: {text}")
     if local.empty:
         out.append("- No local figures (from council or partnership board papers) have been collected for this PDU.")
@@ -775,7 +785,8 @@ def region_page(data: ProfileData, region: str) -> str:
             latest = latest_by_framework(recs, pid)
             rows.append({"PDU": data.pdu_name(pid), **{f"Latest rating, {fw} framework": _latest_text(latest, fw) for fw in FRAMEWORKS}})
             links.append(profile_href(pid, doc))
-        out.append(_table_html(pd.DataFrame(rows), f"PDUs in {region} with an inspection: latest overall rating under each framework",
+        out.append(_table_html(pd.DataFrame(rows), f"PDUs in {region} with an inspection: "
+                                                   "latest overall rating under each framework",
                                {"PDU": links}))
     else:
         out.append("No inspection of a PDU in this region has been collected yet.\n")
@@ -822,7 +833,7 @@ def region_page(data: ProfileData, region: str) -> str:
         out.extend(blocks)
     else:
         out.append("Staffing figures for the region (vacancy rates, workloads, staff in post) have not yet been "
-                   f"collected for this book. National figures are in {{doc}}`/notebooks/02_staffing_trends`; "
+                   "collected for this book. National figures are in {doc}`/notebooks/02_staffing_trends`; "
                    "figures stated in individual inspections are on the PDU pages.\n")
 
     out.append("## What is not known\n")
@@ -831,12 +842,15 @@ def region_page(data: ProfileData, region: str) -> str:
         gaps.append("No source collected so far states how many PDUs the region has, so the share of its PDUs "
                     "inspected is not known.")
     elif int(stated) != len(pdu_ids):
-        gaps.append(f"A source states {fmt_int(stated)} PDUs and this book holds inspections of {fmt_int(len(pdu_ids))}: "
+        gaps.append(f"A source states {fmt_int(stated)} PDUs and this book holds inspections of "
+                    f"{fmt_int(len(pdu_ids))}: "
                     + ("some PDUs' inspections have not yet been collected, or were not inspected in the period."
-                       if int(stated) > len(pdu_ids) else "the stated number may be out of date (PDUs merge and split)."))
+                       if int(stated) > len(pdu_ids) else "the stated number may be out "
+                                                          "of date (PDUs merge and split)."))
     missing_pub = sum(1 for r in recs if _blank(r["published"]))
     if missing_pub:
-        gaps.append(f"The publication date of {fmt_int(missing_pub)} of the region's PDU inspections is not in the sources collected.")
+        gaps.append(f"The publication date of {fmt_int(missing_pub)} of the "
+                    "region's PDU inspections is not in the sources collected.")
     if not blocks:
         gaps.append("Regional staffing figures have not yet been collected.")
     out.extend(f"- {g}" for g in gaps)
@@ -880,7 +894,8 @@ def _index_entry(name: str) -> str:
 def annex_latex(frame: pd.DataFrame, caption: str, widths: list[float], *, url_column: str,
                 index_names: list[list[str]] | None = None) -> str:
     """A long table for the PDF annex: ragged-right columns, the addresses as links (shown without
-    ``https://``) that break at slashes, and an index entry for each row's names (so the PDF's index points at the row)."""
+    ``https://``) that break at slashes, and an index entry for each row's names (so the PDF's index
+    points at the row)."""
     if len(widths) != len(frame.columns):
         raise ValueError(f"{len(widths)} column widths for {len(frame.columns)} columns")
     from .present import column_fractions
@@ -919,8 +934,8 @@ def index_md(data: ProfileData, base: str | None = None) -> str:
                "framework, any local figures, and what is not yet known. Type part of a name in the box above the "
                "PDU table to filter it, or use the search.\n```\n")
     out.append("```{only} latex\nThe profile pages are on the book's website only, at the addresses given in the "
-               f"tables below (the website is at {base}; each address is a link). This annex lists every region and every inspected PDU "
-               "with its latest rating under each framework.\n```\n")
+               f"tables below (the website is at {base}; each address is a link). This annex lists every region and "
+               "every inspected PDU with its latest rating under each framework.\n```\n")
     out.append("## Regions\n")
     out.append(_table_html(frames["regions"], "Probation regions: PDU inspections held in this book",
                            {"Region": [region_href(r, INDEX_DOC) for r in regions]}))
@@ -938,7 +953,7 @@ def index_md(data: ProfileData, base: str | None = None) -> str:
         frames["pdus"].assign(**{"Online profile": [profile_url(i, base) for i in ids]}),
         "Inspected PDUs: latest overall rating under each framework, and the address of each PDU's profile",
         [0.2, 0.13, 0.12, 0.12, 0.37], url_column="Online profile",
-        index_names=[[data.pdu_name(i)] + data.other_names(i) for i in ids])))
+        index_names=[[data.pdu_name(i), *data.other_names(i)] for i in ids])))
     return "\n".join(out) + "\n"
 
 
@@ -1002,7 +1017,7 @@ def remove_stale(target: Path, keep: Iterable[str]) -> list[str]:
 def is_web_only(entry: dict) -> bool:
     """Whether a ``_toc.yml`` entry is a website-only profile page (or a glob of them)."""
     target = str(entry.get("glob") or entry.get("file") or "")
-    return target.startswith(f"{DOC_ROOT}/{PDU_FOLDER}/") or target.startswith(f"{DOC_ROOT}/{REGION_FOLDER}/")
+    return target.startswith((f"{DOC_ROOT}/{PDU_FOLDER}/", f"{DOC_ROOT}/{REGION_FOLDER}/"))
 
 
 def pdf_toc(toc_text: str) -> str:

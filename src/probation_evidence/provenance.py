@@ -86,7 +86,7 @@ def coverage(folder=None) -> list[dict]:
         column = _address_column(list(frame.columns))
         if column is None:
             continue
-        counts = {c: 0 for c in CLASSES}
+        counts = dict.fromkeys(CLASSES, 0)
         for value in frame[column]:
             cls = classify_row(value)
             if cls is not None:

@@ -194,7 +194,7 @@ def build_date() -> dt.date:
     """Today, or the date in SOURCE_DATE_EPOCH (the reproducible-builds convention)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
     return dt.date.today()
 
 
@@ -353,7 +353,7 @@ def downloads_md(folder=None, root: Path = ROOT) -> str:
         if not path.exists():
             absent.append(res["path"])
             continue
-        lic = "; ".join(l["title"] for l in res.get("licenses", [])) or "see About the data"
+        lic = "; ".join(licence["title"] for licence in res.get("licenses", [])) or "see About the data"
         title = res["title"].replace("|", "/")
         out.append(f"| {{download}}`{res['path']} <{_doc_path(path, root)}>` | {title} | "
                    f"{_count_rows(path):,} | {lic} |")
@@ -372,7 +372,8 @@ def downloads_md(folder=None, root: Path = ROOT) -> str:
         status = editions.current_status(__version__, root)
         out += ["## The book as a PDF\n",
                 f"The latest edition as one PDF file: <{site}{editions.PDF_NAME}>."
-                + (f" This edition ({__version__}), at a permanent address: <{editions.edition_urls(site, __version__)[1]}>."
+                + (f" This edition ({__version__}), at a permanent address: "
+                   f"<{editions.edition_urls(site, __version__)[1]}>."
                    if status["published"] else "") + " Earlier editions are listed on the {doc}`editions` page.\n"]
     charts = sorted((root / "notebooks" / "chart-data").glob("*.csv"))
     out += ["## Chart data\n", "The numbers plotted in each chart, as CSV.\n", "| File | Chapter |", "|---|---|"]

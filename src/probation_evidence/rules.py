@@ -45,8 +45,9 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -241,7 +242,7 @@ def quarter_changes(values: pd.Series, definitions: pd.Series | None = None) -> 
     on the same definition (a missing quarter or a change of definition leaves no change)."""
     s = values.dropna().sort_index()
     out = {}
-    for prev, cur in zip(s.index[:-1], s.index[1:]):
+    for prev, cur in itertools.pairwise(s.index):
         consecutive = (pd.Timestamp(cur).to_period("Q") - pd.Timestamp(prev).to_period("Q")).n == 1
         same = definitions is None or definitions.loc[cur] == definitions.loc[prev]
         if consecutive and same:
@@ -252,11 +253,11 @@ def quarter_changes(values: pd.Series, definitions: pd.Series | None = None) -> 
 @_register(
     "A seasonal pattern within the year",
     "seasonal / no regular pattern",
-    lambda: (f"A quarterly series is called seasonal when, over the last {_count(SEASONAL_YEARS)} years of quarter-on-quarter "
-             f"changes (consecutive quarters on one definition only), every quarter of the year moved the same way "
-             f"each time it was observed, at least two quarters of the year were observed more than once, and both "
-             f"rises and falls occur. In a seasonal series a single quarter's rise or fall is not read as a change "
-             f"of direction."),
+    lambda: (f"A quarterly series is called seasonal when, over the last {_count(SEASONAL_YEARS)} "
+             "years of quarter-on-quarter changes (consecutive quarters on one definition only), "
+             "every quarter of the year moved the same way each time it was observed, at least two "
+             "quarters of the year were observed more than once, and both rises and falls occur. In "
+             "a seasonal series a single quarter's rise or fall is not read as a change of direction."),
 )
 def seasonality(values: pd.Series, *, definitions: pd.Series | None = None, years: int = SEASONAL_YEARS,
                 end=None) -> Verdict:
@@ -287,8 +288,8 @@ def seasonality(values: pd.Series, *, definitions: pd.Series | None = None, year
     if consistent and len(set(signs.values())) == 2:
         ups = [_QUARTER_NAMES[m] for m in sorted(signs) if signs[m] > 0]
         downs = [_QUARTER_NAMES[m] for m in sorted(signs) if signs[m] < 0]
-        reason = (f"in the {_count(years)} years to {end:%B %Y} numbers rose every time in the quarters to {' and '.join(ups)} "
-                  f"and fell every time in the quarters to {' and '.join(downs)}")
+        reason = (f"in the {_count(years)} years to {end:%B %Y} numbers rose every time in the quarters to "
+                  f"{' and '.join(ups)} and fell every time in the quarters to {' and '.join(downs)}")
         return Verdict("seasonality", "seasonal", "seasonal", reason, details={**details, "pattern": signs})
     reason = (f"in the {_count(years)} years to {end:%B %Y} the same quarter of the year did not always move the same way"
               if not consistent else f"in the {_count(years)} years to {end:%B %Y} changes were all in one direction")
@@ -338,7 +339,7 @@ def share(k: int, n: int, *, generalise: bool = False, alpha: float = ALPHA,
         low, high = _clopper_pearson(k, n, alpha)
         details["interval"] = (low, high)
         ci = f"exact {100 * (1 - alpha):g}% interval {100 * low:.0f}% to {100 * high:.0f}%"
-        if code == "most" and low <= 0.5 or code == "minority" and high >= 0.5 or code == "half":
+        if (code == "most" and low <= 0.5) or (code == "minority" and high >= 0.5) or code == "half":
             code = "about_half"
             reason = f"{base}; the {ci} includes one half"
         else:
@@ -425,7 +426,7 @@ def _power_spearman(n: int, alpha: float, effect: float, rng: np.random.Generato
     """Power of the two-sided permutation test of the rank correlation against ``effect``
     (bivariate normal data; no ties), and the smallest p-value the test can reach."""
     base = np.arange(n, dtype=float)
-    null, exact = _null_rhos(base, base, rng, 20000)
+    null, _exact = _null_rhos(base, base, rng, 20000)
     abs_null = np.sort(np.abs(null))[::-1]
     total = len(abs_null)
     # smallest attainable p: share of the null at least as extreme as a perfect correlation
@@ -622,13 +623,13 @@ def _homogeneity_exact(ks: Sequence[int], ns: Sequence[int], max_states: int = M
     the margins are fixed), or None when the enumeration would be too large."""
     from math import comb
     total_k, total_n = sum(ks), sum(ns)
-    t_obs = sum(k * k / n for k, n in zip(ks, ns))
+    t_obs = sum(k * k / n for k, n in zip(ks, ns, strict=True))
     remaining = [sum(ns[i + 1:]) for i in range(len(ns))]
     states: dict[tuple[int, float], int] = {(0, 0.0): 1}
     for i, n in enumerate(ns):
         nxt: dict[tuple[int, float], int] = {}
         for (kc, t), w in states.items():
-            for k in range(0, min(n, total_k - kc) + 1):
+            for k in range(min(n, total_k - kc) + 1):
                 if kc + k + remaining[i] < total_k:   # the later groups could not make up the total
                     continue
                 key = (kc + k, round(t + k * k / n, 9))
@@ -652,7 +653,7 @@ def _homogeneity_monte_carlo(ks: Sequence[int], ns: Sequence[int], seed: int, n_
     outcome = np.zeros(sum(ns))
     outcome[:sum(ks)] = 1
     n_arr = np.asarray(ns, dtype=float)
-    t_obs = float(sum(k * k / n for k, n in zip(ks, ns)))
+    t_obs = float(sum(k * k / n for k, n in zip(ks, ns, strict=True)))
     rng = np.random.default_rng(seed)
     extreme, done = 0, 0
     while done < n_perm:
@@ -704,7 +705,7 @@ def differ(groups: Mapping[str, tuple[int, int]] | pd.DataFrame, *, noun: str = 
     ks, ns = [k for _, k, _ in items], [n for _, _, n in items]
     total_k, total_n = sum(ks), sum(ns)
     share = total_k / total_n
-    chi2 = 0.0 if share in (0, 1) else (sum(k * k / n for k, n in zip(ks, ns)) - total_k ** 2 / total_n) / (share * (1 - share))
+    chi2 = 0.0 if share in (0, 1) else (sum(k * k / n for k, n in zip(ks, ns, strict=True)) - total_k ** 2 / total_n) / (share * (1 - share))
     details = {"groups": len(items), "n": total_n, "k": total_k, "chi2": chi2}
     size = f"{_count(len(items))} {noun}s, {total_n} cases"
     if share in (0, 1):

@@ -17,7 +17,7 @@ from functools import cached_property
 import pandas as pd
 
 from . import load, rules, workforce as wf
-from .present import (Table, fmt_date, fmt_int, fmt_month, fmt_num, fmt_pct, fmt_signed, format_frame)
+from .present import Table, fmt_date, fmt_int, fmt_month, fmt_num, fmt_pct, fmt_signed, format_frame
 
 #: Tables the chapter reads (the notebook declares the same list in its metadata).
 TABLES = ("workforce_quarterly", "workforce_stated_changes", "probation_caseload", "caseload_facts",
@@ -332,8 +332,8 @@ def texts(d: StaffingData) -> dict[str, str]:
         out["rev_po_sentence"] = "No officer figure has been revised."
     reclass = rev[(rev["measure"] == "probation_service_fte") & (rev["definition_first"] != rev["definition_latest"])]
     out["reclass_sentence"] = _listing([
-        f"{fmt_month(r.date)} from {fmt_int(r.value_first)} FTE as first published to {fmt_int(r.value_latest)} "
-        f"as restated" for r in reclass.itertuples()]) if len(reclass) else "no quarter"
+        f"{fmt_month(r.date)} from {fmt_int(r.value_first)} FTE as first published to "
+        f"{fmt_int(r.value_latest)} as restated" for r in reclass.itertuples()]) if len(reclass) else "no quarter"
     # ---- leaving rates
     po_lr = leaving_summary(d, "po_leaving_rate_pct")
     hm_lr = leaving_summary(d, "hmpps_leaving_rate_pct")
@@ -400,8 +400,9 @@ def texts(d: StaffingData) -> dict[str, str]:
     if dm["proxy_pair"]:
         a, b = dm["proxy_pair"]
         out["ppo_like_sentence"] = (
-            f"compared like for like, between the same quarters of the year ({fmt_month(a)} and {fmt_month(b)}), it "
-            f"{dm['proxy_verdict'].word} by {fmt_pct(abs(100 * (proxy.loc[b, 'people_per_po_fte'] / proxy.loc[a, 'people_per_po_fte'] - 1)), 0)}"
+            "compared like for like, between the same quarters of the year "
+            f"({fmt_month(a)} and {fmt_month(b)}), it {dm['proxy_verdict'].word} by "
+            f"{fmt_pct(abs(100 * (proxy.loc[b, 'people_per_po_fte'] / proxy.loc[a, 'people_per_po_fte'] - 1)), 0)}"
             if dm["proxy_verdict"].code in ("up", "down") else
             f"compared like for like ({fmt_month(a)} and {fmt_month(b)}) it {dm['proxy_verdict'].word}")
     else:

@@ -59,8 +59,9 @@ deterministic for a given seed.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Sequence
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -1007,7 +1008,7 @@ def fit_grouped_segmented(
 
     return SegmentedFit(
         method="grouped binomial",
-        n=int(round(m.sum())),
+        n=round(m.sum()),
         n_sufficient=float(k.sum()),
         n_groups=int(mid.size),
         breakpoint=best,
@@ -1113,7 +1114,7 @@ class Cells:
 
     @property
     def n_cases(self) -> int:
-        return int(round(self.m.sum()))
+        return round(self.m.sum())
 
     def to_unique(self, K: np.ndarray) -> np.ndarray:
         """Sum cell counts (D, cells) to the distinct caseloads (D, u)."""
@@ -1572,8 +1573,8 @@ def _analyse_cells(
     for name in ("flat", "linear", "step", "spline"):
         X = designs[name]
         if X is not None:
-            b, l = _logistic_many(X, ku[None], mu[None])
-            fits[name] = (b[0], float(l[0]), X.shape[1])
+            b, loglik = _logistic_many(X, ku[None], mu[None])
+            fits[name] = (b[0], float(loglik[0]), X.shape[1])
     fits["hinge"] = (np.array(coef), float(ll[best]), 4)
 
     # dispersion (extra-binomial variation between practitioners, caseload values or bands)
@@ -1683,10 +1684,10 @@ def _analyse_cells(
     }
     for name in ("flat", "linear", "step", "hinge", "spline"):
         if name in fits:
-            _, l, kpar = fits[name]
+            _, loglik, kpar = fits[name]
             rows.append(
-                {"model": name, "description": labels[name], "parameters": kpar, "loglik": l,
-                 "qaic": -2.0 * l / phi_qaic + 2.0 * kpar}
+                {"model": name, "description": labels[name], "parameters": kpar, "loglik": loglik,
+                 "qaic": -2.0 * loglik / phi_qaic + 2.0 * kpar}
             )
     comparison = pd.DataFrame(rows)
     comparison["delta_qaic"] = comparison["qaic"] - comparison["qaic"].min()
@@ -1725,7 +1726,7 @@ def _analyse_cells(
         level=cells.level,
         n_cases=cells.n_cases,
         n_groups=cells.n_groups,
-        n_sufficient=int(round(cells.k.sum())),
+        n_sufficient=round(cells.k.sum()),
         grid_low=float(grid[0]),
         grid_high=float(grid[-1]),
         bend=bend,

@@ -13,9 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from . import charts
-from . import threshold as T
-from . import threshold_validation as V
+from . import charts, threshold as T, threshold_validation as V
 
 INTERVAL_LABELS = {
     "primary": "Primary: practitioner bootstrap, percentile interval",
@@ -137,7 +135,7 @@ def power_check_table(results: dict) -> pd.DataFrame:
         "Clustering": p.practitioner_sd.map(sd_text),
         "Fall (points)": p.fall_pp.map(lambda v: f"{v:.0f}"),
         "Practitioners": p.practitioners.map(lambda v: f"{v:,.0f}"),
-        "Simulated power": [rate_text(a, b) for a, b in zip(p.power, p.mc_se)],
+        "Simulated power": [rate_text(a, b) for a, b in zip(p.power, p.mc_se, strict=True)],
         "Analytic power": p.analytic_power.map(lambda v: pct(v)),
     })
 
@@ -161,7 +159,7 @@ def alternatives_table(results: dict) -> pd.DataFrame:
     a = results["alternatives"]
     return pd.DataFrame({
         "Method (change in slope at 50, straight-line truth)": a.method.map(ALTERNATIVE_LABELS),
-        "False-positive rate": [rate_text(p, s) for p, s in zip(a.false_positive_rate, a.mc_se)],
+        "False-positive rate": [rate_text(p, s) for p, s in zip(a.false_positive_rate, a.mc_se, strict=True)],
         "Seconds per fit": a.seconds_per_fit.map(lambda v: "–" if pd.isna(v) else f"{v:.2f}"),
     })
 
@@ -268,9 +266,11 @@ def appendix_numbers(results: dict) -> dict[str, str]:
         if t["coverage_met"] and t["fpr_met"] else
         "The targets are not all met: "
         + "; ".join(
-            ([f"coverage is outside the target range at practitioner SD {', '.join(f'{v:g}' for v in t['coverage_missed'])}"]
+            (["coverage is outside the target range at practitioner SD "
+              f"{', '.join(f'{v:g}' for v in t['coverage_missed'])}"]
              if t["coverage_missed"] else [])
-            + ([f"the false-positive rate exceeds the target at practitioner SD {', '.join(f'{v:g}' for v in t['fpr_missed'])}"]
+            + (["the false-positive rate exceeds the target at practitioner SD "
+                f"{', '.join(f'{v:g}' for v in t['fpr_missed'])}"]
                if t["fpr_missed"] else []))
     )
     p = results["power_simulated"]
@@ -400,8 +400,8 @@ def power_figure(results: dict, fall_for_title: float = 10.0):
     axes = np.atleast_1d(axes)
     falls = sorted(curve.fall_pp.unique())
     colours = [charts.PALETTE[i] for i in range(len(falls))]
-    for ax, sd in zip(axes, sds):
-        for f, col in zip(falls, colours):
+    for ax, sd in zip(axes, sds, strict=True):
+        for f, col in zip(falls, colours, strict=True):
             c = curve[(curve.practitioner_sd == sd) & (curve.fall_pp == f)]
             ax.plot(c.practitioners, 100 * c.power, color=col, lw=1.8, label=f"Fall of {f:.0f} points")
             s = sim[(sim.practitioner_sd == sd) & (sim.fall_pp == f)]
@@ -418,8 +418,8 @@ def power_figure(results: dict, fall_for_title: float = 10.0):
     need = V.practitioners_needed(fall_for_title, cases, max(sds))
     charts.finish(
         fig, axes[0],
-        title=(f"To detect a {fall_for_title:.0f}-point fall at {V.TRUE_BEND:.0f} cases with 80% power takes about {need:,} "
-               f"practitioners when they differ strongly"),
+        title=(f"To detect a {fall_for_title:.0f}-point fall at {V.TRUE_BEND:.0f} cases with 80% power takes about "
+               f"{need:,} practitioners when they differ strongly"),
         xlabel=f"Practitioners ({cases} cases each), clustering {sd_text(sds[0])}",
         ylabel="Power of the test at 50 cases (%)",
         source="analytic approximation (lines) checked by simulation (dots, bars: 2 Monte Carlo SE); "

@@ -19,9 +19,10 @@ import io
 import os
 import re
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from . import load
 from .lock import LockTimeout, data_lock, is_held, pause_for_tests  # noqa: F401 - LockTimeout for callers
@@ -102,7 +103,7 @@ def write_order(names: Iterable[str], package: dict[str, Any]) -> list[str]:
             return
         for other in names:
             if other != name and other in refers_to.get(name, ()):
-                visit(other, seen + (name,))
+                visit(other, (*seen, name))
         ordered.append(name)
 
     for name in names:
@@ -169,7 +170,9 @@ def read_quarter_csv(path: Path) -> list[dict[str, str]]:
 
 
 def pdu_slug(name: str) -> str:
-    """Stable identifier from a PDU name: 'Leicester, Leicestershire and Rutland PDU' -> 'leicester-leicestershire-and-rutland'."""
+    """Stable identifier from a PDU name.
+
+    'Leicester, Leicestershire and Rutland PDU' -> 'leicester-leicestershire-and-rutland'."""
     text = re.sub(r"\bPDU\b", "", name).lower().replace("&", "and")
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
@@ -284,7 +287,7 @@ def _append_inspection(row: dict[str, Any], *, dry_run: bool, folder) -> dict[st
     year = str(row.get("published") or row.get("fieldwork_start") or "")[:4]
     if not year:
         raise UpdateRefused("neither a publication date nor a fieldwork date is known; give --published")
-    out = {k: "" for k in header}
+    out = dict.fromkeys(header, "")
     for key, value in row.items():
         if key in out and value is not None:
             out[key] = _fmt(value) if isinstance(value, float) else str(value)
@@ -292,7 +295,7 @@ def _append_inspection(row: dict[str, Any], *, dry_run: bool, folder) -> dict[st
     out["inspection_id"] = f"{pdu_id}-{year}"
     if any(r["inspection_id"] == out["inspection_id"] for r in rows):
         raise UpdateRefused(f"inspection {out['inspection_id']} is already in pdu_inspections.csv; nothing was written")
-    changes = {"pdu_inspections": render_csv(header, rows + [out])}
+    changes = {"pdu_inspections": render_csv(header, [*rows, out])}
     if new_pdu:
         if not row.get("region"):
             raise UpdateRefused(f"{name} is a new PDU: give its region with --region")

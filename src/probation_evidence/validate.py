@@ -20,9 +20,10 @@ import datetime as dt
 import io
 import math
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 MAX_REPORTED = 50
 
@@ -372,7 +373,8 @@ def _rule_kq_needs_report(result: TableResult, results: dict[str, TableResult], 
 
 def _rule_kq_source_needs_kq(result: TableResult, results: dict[str, TableResult], label: str) -> list[Problem]:
     return [Problem(label, rec["_line"], "kq_source", rec["kq_source"],
-                    "kq-source-needs-kq: kq_source names where key-question percentages were read, but no kq_ column has a value")
+                    "kq-source-needs-kq: kq_source names where key-question "
+                    "percentages were read, but no kq_ column has a value")
             for rec in result.records
             if rec.get("kq_source") is not None and not any(rec.get(c) is not None for c in _kq_columns(result))]
 

@@ -103,7 +103,7 @@ def caseload_and_workload(d: C.CaseloadData) -> charts.Figure:
     ax = axes[0]
     xs = np.arange(len(series))
     ax.bar(xs, series.to_numpy(), color=OI["blue"], width=0.6)
-    for x, v in zip(xs, series):
+    for x, v in zip(xs, series, strict=True):
         ax.text(x, v + 1, fmt_num(v, 1), ha="center", va="bottom", fontsize=9)
     charts.decoration(ax.axhline(at, color="#333333", ls="--", lw=1.2,
                                  label=f"Inspectorate's finding: quality falls at {fmt_int(at)} or more cases"))
@@ -117,7 +117,7 @@ def caseload_and_workload(d: C.CaseloadData) -> charts.Figure:
     ax = axes[1]
     xs = np.arange(len(rows))
     ax.bar(xs, rows["value"].to_numpy(float), color=OI["orange"], width=0.6)
-    for x, v in zip(xs, rows["value"]):
+    for x, v in zip(xs, rows["value"], strict=True):
         ax.text(x, v + 2, fmt_pct(v, 0), ha="center", va="bottom", fontsize=9)
     charts.decoration(ax.axhline(100, color="#333333", ls=":", lw=1.2, label="Full capacity (100%)"))
     charts.decoration(ax.axhline(wl["excessive"], color="#333333", ls="--", lw=1.2,
@@ -151,12 +151,12 @@ def caseload_and_workload(d: C.CaseloadData) -> charts.Figure:
     ], ignore_index=True)
     listing_caseload = ", ".join(f"{fmt_num(v, 1)} in the year to {t:%B %Y}" for t, v in series.items())
     listing_workload = ", ".join(f"{fmt_pct(r.value, 0)} in the snapshots to {fmt_month(r.when)}" for r in rows.itertuples())
-    alt = (f"Two bar charts on different scales. Left, the average caseload per probation officer given by ministers: "
-           f"{listing_caseload}, against a dashed line at the inspectorate's {fmt_int(at)} cases; from the first year to the "
-           f"last it {word.word} ({word.details['change_pct']:+.1f}%). Right, the national average workload on the Ministry's workload tool "
-           f"({wl['source'].word}): {listing_workload}, against dotted and dashed lines at full capacity (100%) and at "
-           f"the {fmt_pct(wl['excessive'], 0)} the Ministry treats as excessive when sustained for {fmt_int(wl['weeks'])} "
-           f"weeks; the latest figure is {wl['against_excessive'].word} that level. {note}")
+    alt = ("Two bar charts on different scales. Left, the average caseload per probation officer given by ministers: "
+           f"{listing_caseload}, against a dashed line at the inspectorate's {fmt_int(at)} cases; from the first year to "
+           f"the last it {word.word} ({word.details['change_pct']:+.1f}%). Right, the national average workload on the "
+           f"Ministry's workload tool ({wl['source'].word}): {listing_workload}, against dotted and dashed lines at full "
+           f"capacity (100%) and at the {fmt_pct(wl['excessive'], 0)} the Ministry treats as excessive when sustained "
+           f"for {fmt_int(wl['weeks'])} weeks; the latest figure is {wl['against_excessive'].word} that level. {note}")
     caption = (f"Caseload and workload: the ministers' average caseload per probation officer (cases) and the national "
                f"average workload on the Ministry's workload tool (percent of capacity, {wl['source'].word}).")
     return charts.Figure("fig-caseload-and-workload", fig, plotted, title=title, source=source,

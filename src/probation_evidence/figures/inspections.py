@@ -37,7 +37,7 @@ def ratings_by_year(d: C.InspectionData) -> charts.Figure:
     fig, axes = charts.new_figure(9, 4.4, ncols=len(frameworks), sharey=True, gridspec_kw={"width_ratios": widths},
                                   squeeze=False)
     axes = axes[0]
-    for ax, fw in zip(axes, frameworks):
+    for ax, fw in zip(axes, frameworks, strict=True):
         sub = counts.loc[fw]
         bottom = np.zeros(len(sub))
         for rating in charts.RATING_ORDER[::-1]:
@@ -52,7 +52,7 @@ def ratings_by_year(d: C.InspectionData) -> charts.Figure:
     axes[0].set_ylim(0, counts.sum(axis=1).max() * 1.1)
     seen = {}
     for ax in axes:
-        for h, label in zip(*ax.get_legend_handles_labels()):
+        for h, label in zip(*ax.get_legend_handles_labels(), strict=True):
             seen.setdefault(label, h)
     order = [r for r in charts.RATING_ORDER if r in seen]
     fig.legend([seen[r] for r in order], order, loc="upper left", bbox_to_anchor=(1.0, 0.88), fontsize=9,
@@ -211,7 +211,7 @@ def standards_heatmap(d: C.InspectionData) -> charts.Figure:
     cmap = ListedColormap([charts.RATING_COLOURS[r] for r in order])
     norm = BoundaryNorm([-0.5, 0.5, 1.5, 2.5, 3.5], cmap.N)
     points_to_rating = {v: k for k, v in I.RATING_POINTS.items()}
-    for ax, (fw, m) in zip(axes[:, 0], shown.items()):
+    for ax, (fw, m) in zip(axes[:, 0], shown.items(), strict=True):
         values = np.ma.masked_invalid(m.to_numpy(float))
         ax.set_facecolor("#e6e6e6")
         ax.pcolormesh(values, cmap=cmap, norm=norm, edgecolors="white", linewidth=1.2)
@@ -260,8 +260,8 @@ def standards_heatmap(d: C.InspectionData) -> charts.Figure:
                      f"rated Inadequate overall), {len(cells)} known ratings of which {int((cells == 0).sum())} are "
                      f"Inadequate; a case-work standard is known for {s['casework_known']} inspections, and in "
                      f"{s['casework_all_inadequate']} of them every known case-work rating is Inadequate")
-    alt = (f"Grid of standard ratings: one row per inspection with at least one known standard rating, one column per "
-           f"standard, cells coloured and lettered by rating, unknown ratings grey. " + ". ".join(lines) + ". "
+    alt = ("Grid of standard ratings: one row per inspection with at least one known standard rating, one column per "
+           "standard, cells coloured and lettered by rating, unknown ratings grey. " + ". ".join(lines) + ". "
            + note)
     caption = ("Standard ratings of PDU inspections where a source listed them (rows: inspections; columns: standards), "
                "by framework; a selected group of inspections.")
@@ -321,8 +321,8 @@ def vacancy_national(d: C.InspectionData) -> charts.Figure:
     height = 1.8 + 0.45 * len(df)
     fig, ax = charts.new_figure(9, max(3.2, height))
     ys = np.arange(len(df))
-    markers = dict(zip(d.frameworks, "osD^v"))
-    for y, rec in zip(ys, df.itertuples()):
+    markers = dict(zip(d.frameworks, "osD^v", strict=False))  # one marker each, up to five frameworks
+    for y, rec in zip(ys, df.itertuples(), strict=True):
         ax.scatter(rec.po_vacancy_pct, y, s=70, color=charts.RATING_COLOURS[rec.overall_rating], edgecolor="black",
                    zorder=3, marker=markers[rec.framework])
     ax.set_yticks(ys)

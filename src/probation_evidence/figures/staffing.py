@@ -77,14 +77,14 @@ def po_pso_fte(d: S.StaffingData) -> charts.Figure:
         lv = rules.series_direction(u["series"], b, a, unit="FTE", words=rules.ROSE)
         like = (f" Comparing the same quarter of the year, officer numbers {lv.word}: {fmt_int(u['series'].loc[a])} in "
                 f"{fmt_month(a)}, {fmt_int(u['series'].loc[b])} in {fmt_month(b)}.")
-    alt = (f"Line chart of full-time-equivalent band 4 probation officers and band 3 probation services officers, quarterly "
-           f"from {_dates(list(nps.index) + list(uni.index))}. Before unification in June 2021 (shaded) the figures cover "
-           f"the National Probation Service only: {fmt_int(nps['po_fte'].iloc[0])} officers and "
+    alt = ("Line chart of full-time-equivalent band 4 probation officers and band 3 probation services officers, "
+           f"quarterly from {_dates(list(nps.index) + list(uni.index))}. Before unification in June 2021 (shaded) the "
+           f"figures cover the National Probation Service only: {fmt_int(nps['po_fte'].iloc[0])} officers and "
            f"{fmt_int(nps['pso_fte'].iloc[0])} PSOs in {fmt_month(nps.index[0])}. In the unified service there were "
-           f"{fmt_int(uni['po_fte'].iloc[0])} officers in {fmt_month(uni.index[0])} and {fmt_int(uni['po_fte'].iloc[-1])} in "
-           f"{fmt_month(uni.index[-1])}.{like} PSOs peaked at {fmt_int(uni['pso_fte'].max())} in {fmt_month(pso_peak_date)} "
-           f"and were {fmt_int(uni['pso_fte'].iloc[-1])} in {fmt_month(uni.index[-1])}. Numbered markers show {len(ev)} "
-           f"events: {event_note}.")
+           f"{fmt_int(uni['po_fte'].iloc[0])} officers in {fmt_month(uni.index[0])} and {fmt_int(uni['po_fte'].iloc[-1])} "
+           f"in {fmt_month(uni.index[-1])}.{like} PSOs peaked at {fmt_int(uni['pso_fte'].max())} in "
+           f"{fmt_month(pso_peak_date)} and were {fmt_int(uni['pso_fte'].iloc[-1])} in {fmt_month(uni.index[-1])}. "
+           f"Numbered markers show {len(ev)} events: {event_note}.")
     caption = (f"Band 4 probation officers and band 3 probation services officers (FTE), quarterly, "
                f"{_dates(list(nps.index) + list(uni.index))}, latest published value for each quarter. Before unification "
                f"(shaded) the figures cover the NPS only; lines break there and where a quarter is missing.")
@@ -115,8 +115,8 @@ def quarterly_changes(d: S.StaffingData) -> charts.Figure:
     if v.code == "seasonal":
         ups = [f"{pd.Timestamp(2000, m, 1):%B}" for m, s in sorted(v.details["pattern"].items()) if s > 0]
         downs = [f"{pd.Timestamp(2000, m, 1):%B}" for m, s in sorted(v.details["pattern"].items()) if s < 0]
-        title = (f"In the {rules._count(rules.SEASONAL_YEARS)} years to {fmt_month(v.details['end'])}, officer numbers rose in "
-                 f"the quarters to {' and '.join(ups)} and fell in the quarters to {' and '.join(downs)}")
+        title = (f"In the {rules._count(rules.SEASONAL_YEARS)} years to {fmt_month(v.details['end'])}, officer numbers "
+                 f"rose in the quarters to {' and '.join(ups)} and fell in the quarters to {' and '.join(downs)}")
     else:
         title = "Quarter-on-quarter changes in officer numbers show no regular pattern within the year"
     charts.finish(fig, ax, title=title, xlabel="Quarter end", ylabel="Change on the previous quarter (FTE)",
@@ -325,13 +325,14 @@ def people_per_po(d: S.StaffingData) -> charts.Figure:
                         "the workload tool, a 12-month average."))
     plotted = proxy.join(direct.rename("avg_caseload_per_po_12m"), how="outer")
     plotted.index.name = "date"
-    alt = (f"Line chart with two series. People under probation supervision per full-time-equivalent probation officer "
-           f"(a proxy), {len(proxy)} quarters from {_dates(proxy.index)}: {fmt_num(proxy['people_per_po_fte'].iloc[0], 1)} "
-           f"at the start and {fmt_num(proxy['people_per_po_fte'].iloc[-1], 1)} at the end. The ministers' average caseload "
-           f"per probation officer, 12-month averages ending {_dates(direct.index)}: "
+    alt = ("Line chart with two series. People under probation supervision per full-time-equivalent "
+           f"probation officer (a proxy), {len(proxy)} quarters from {_dates(proxy.index)}: "
+           f"{fmt_num(proxy['people_per_po_fte'].iloc[0], 1)} at the start and "
+           f"{fmt_num(proxy['people_per_po_fte'].iloc[-1], 1)} at the end. The ministers' average "
+           f"caseload per probation officer, 12-month averages ending {_dates(direct.index)}: "
            f"{', '.join(fmt_num(v, 1) for v in direct)}; it {dv.word} ({dv.reason}).")
-    caption = (f"People under probation supervision per FTE band 4 probation officer (quarters with both figures), "
-               f"beside the ministers' average caseload per probation officer (12-month averages).")
+    caption = ("People under probation supervision per FTE band 4 probation officer (quarters with both figures), "
+               "beside the ministers' average caseload per probation officer (12-month averages).")
     return charts.Figure("fig-people-per-po", fig, plotted, title=title, source=source, units="ratio", alt=alt,
                          caption=caption)
 
