@@ -4,6 +4,7 @@ and the landing page's finding flip with it."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import shutil
 from itertools import pairwise
 from pathlib import Path
@@ -87,6 +88,18 @@ def test_live_words_agree_with_the_numbers(live):
     assert t["po_yoy_word"] == expected
     assert t["latest_quarter"] in staffing.key_finding(live)
     assert all(str(v).strip() for v in t.values())
+
+
+def test_texts_refuse_a_series_without_a_year_on_year_change(live):
+    # Keep only the latest quarter of officer numbers: no change on a year earlier can be computed, and the
+    # texts that state it must say so (naming the table and measure) instead of failing on a missing value.
+    wq = live.workforce
+    latest = wq.loc[wq["measure"] == "po_fte", "date"].max()
+    short = dataclasses.replace(live, workforce=wq[(wq["measure"] != "po_fte") | (wq["date"] == latest)])
+    assert staffing.year_on_year(short, "po_fte")[0] is None
+    for text in (staffing.key_finding, staffing.texts, F.po_pso_fte):
+        with pytest.raises(ValueError, match=r"workforce_quarterly: po_fte has no quarter with a figure a year earlier"):
+            text(short)
 
 
 def test_key_finding_links_to_its_section():

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -213,8 +214,9 @@ def workload(d: CaseloadData) -> dict:
 
 def _snapshots(rows: pd.DataFrame) -> str:
     """'120% of capacity over the monthly snapshots to December 2023 and 117% over those to June 2024'."""
-    parts = [f"{fmt_pct(r.value, 0)} of capacity over the monthly snapshots to {fmt_month(r.when)}" if i == 0 else
-             f"{fmt_pct(r.value, 0)} over those to {fmt_month(r.when)}" for i, r in enumerate(rows.itertuples())]
+    parts = [f"{fmt_pct(cast(float, r.value), 0)} of capacity over the monthly snapshots to {fmt_month(r.when)}"
+             if i == 0 else f"{fmt_pct(cast(float, r.value), 0)} over those to {fmt_month(r.when)}"
+             for i, r in enumerate(rows.itertuples())]
     return _and(parts)
 
 
@@ -285,7 +287,7 @@ def _contrast(d: CaseloadData) -> dict:
     for kind in ("NPS", "CRC"):
         if kind not in r1.index:
             raise ValueError(f"provider_inspections: no rated {kind} in the {ROUND} round")
-    table = {k: (int(r1.loc[k, "good_or_better"]), int(r1.loc[k, "rated"])) for k in ("NPS", "CRC")}
+    table = {k: (int(I.round_count(r1, k, "good_or_better")), int(I.round_count(r1, k, "rated"))) for k in ("NPS", "CRC")}
     fish = models.fisher_good_vs_not(table)
     min_p = rules.min_attainable_fisher_p(table["NPS"][1], table["CRC"][1], table["NPS"][0] + table["CRC"][0])
     verdict = rules.established(p_value=fish.p_value, interval=(fish.or_ci_low, fish.or_ci_high), null=1.0,
@@ -370,10 +372,10 @@ def models_table(d: CaseloadData) -> Table:
 def ratings_table(d: CaseloadData) -> Table:
     r1 = round_ratings(d)
     frame = pd.DataFrame({"Provider": ["Community Rehabilitation Companies (CRCs)", "National Probation Service divisions"],
-                          "Rated": [fmt_int(r1.loc[k, "rated"]) for k in ("CRC", "NPS")],
-                          "Good or better": [fmt_int(r1.loc[k, "good_or_better"]) for k in ("CRC", "NPS")],
-                          "Requires improvement": [fmt_int(r1.loc[k, "requires_improvement"]) for k in ("CRC", "NPS")],
-                          "Inadequate": [fmt_int(r1.loc[k, "inadequate"]) for k in ("CRC", "NPS")]})
+                          "Rated": [fmt_int(I.round_count(r1, k, "rated")) for k in ("CRC", "NPS")],
+                          "Good or better": [fmt_int(I.round_count(r1, k, "good_or_better")) for k in ("CRC", "NPS")],
+                          "Requires improvement": [fmt_int(I.round_count(r1, k, "requires_improvement")) for k in ("CRC", "NPS")],
+                          "Inadequate": [fmt_int(I.round_count(r1, k, "inadequate")) for k in ("CRC", "NPS")]})
     return Table(frame, "Overall ratings of CRCs and NPS divisions in the "
                         f"{ROUND.replace('-', '/')} inspection round (counts)",
                  col_widths=[0.4, 0.1, 0.15, 0.2, 0.15])

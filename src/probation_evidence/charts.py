@@ -383,7 +383,7 @@ def segments(values: pd.Series, definitions: pd.Series | None = None, max_gap_qu
     prev = None
     for d in s.index:
         new = prev is None
-        if not new:
+        if prev is not None:
             gap = (pd.Timestamp(d).to_period("Q") - pd.Timestamp(prev).to_period("Q")).n
             changed = definitions is not None and definitions.loc[d] != definitions.loc[prev]
             new = gap > max_gap_quarters or changed
@@ -446,7 +446,7 @@ def title_problems(title: str) -> list[str]:
     ("rose 7%", "fell to 6.3%", "at 120%"), or when the title states a count ("n = 42" or
     "5 of 7"). Everything else reads as a share and needs its n.
     """
-    problems = []
+    problems: list[str] = []
     if _HAS_N.search(title):
         return problems
     for m in _PCT.finditer(title):

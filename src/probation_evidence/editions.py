@@ -19,6 +19,7 @@ import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUIRED_SECTIONS = ("Data", "Inspections", "Methods")
@@ -189,7 +190,17 @@ def edition_urls(site: str | None, version: str) -> tuple[str, str] | None:
     return base, base + PDF_NAME
 
 
-def current_status(version: str, root: Path = ROOT) -> dict[str, object]:
+class EditionStatus(TypedDict):
+    """What :func:`current_status` reports."""
+
+    version: str
+    published: dt.date | None
+    date_source: str
+    in_changelog: bool
+    unreleased_work: bool
+
+
+def current_status(version: str, root: Path = ROOT) -> EditionStatus:
     """The edition a build of ``root`` is: its number, whether and when it was published, and
     whether the changelog holds later unreleased work."""
     listed = editions(read_changelog(root), git_tags(root))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from functools import cached_property
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -208,7 +209,8 @@ def year_changes_table(d: InspectionData) -> Table | None:
 def region_counts(d: InspectionData, fw: str) -> pd.DataFrame:
     """Per region within one framework: k Inadequate of n inspections, share, funnel position."""
     sub = d.framework(fw)
-    g = sub.groupby("region")["inadequate"].agg(k="sum", n="size").astype(int)
+    # named aggregation gives a frame (columns k and n); pandas-stubs types it as a Series
+    g = cast(pd.DataFrame, sub.groupby("region")["inadequate"].agg(k="sum", n="size")).astype(int)
     p0 = g["k"].sum() / g["n"].sum()
     g["share"] = 100 * g["k"] / g["n"]
     g["position"] = [I.funnel_position(k, n, p0) for k, n in zip(g["k"], g["n"], strict=True)]
@@ -362,7 +364,8 @@ def kq_profile(d: InspectionData, inspection_id: str | None = None) -> tuple[pd.
     sets = sets[sets["cases_inspected"].notna()]
     if sets.empty:
         raise ValueError("no inspection has a complete set of key-question percentages and its number of cases")
-    rec = sets.iloc[-1] if inspection_id is None else sets.set_index("inspection_id", drop=False).loc[inspection_id]
+    rec = (sets.iloc[-1] if inspection_id is None  # one row: inspection ids are unique
+           else cast(pd.Series, sets.set_index("inspection_id", drop=False).loc[inspection_id]))
     n = int(rec["cases_inspected"])
     rows = []
     for col, (stage, aim) in I.KQ_LABELS.items():
@@ -374,9 +377,9 @@ def kq_profile(d: InspectionData, inspection_id: str | None = None) -> tuple[pd.
 
 def kq_lowest(kq: pd.DataFrame) -> dict[str, list[str]]:
     """For each stage, the aim(s) with the lowest percentage (ties kept together)."""
-    out = {}
+    out: dict[str, list[str]] = {}
     for stage, grp in kq.groupby("stage", sort=False):
-        out[stage] = grp.loc[grp["pct"] == grp["pct"].min(), "aim"].tolist()
+        out[cast(str, stage)] = grp.loc[grp["pct"] == grp["pct"].min(), "aim"].tolist()
     return out
 
 
@@ -448,8 +451,11 @@ def national_texts(d: InspectionData) -> dict[str, str]:
     nao["year"] = nao["period"].str.extract(r"^(\d{4}(?:/\d{2})?)")[0]
     nao = nao.sort_values("year")
     first, last = nao.iloc[0], nao.iloc[-1]
-    return {"r1_nps": f"{fmt_int(r1.loc['NPS', 'good_or_better'])} of {fmt_int(r1.loc['NPS', 'rated'])}",
-            "r1_crc": f"{fmt_int(r1.loc['CRC', 'good_or_better'])} of {fmt_int(r1.loc['CRC', 'rated'])}",
+    def count(provider: str, column: str) -> int:
+        return I.round_count(r1, provider, column)
+
+    return {"r1_nps": f"{fmt_int(count('NPS', 'good_or_better'))} of {fmt_int(count('NPS', 'rated'))}",
+            "r1_crc": f"{fmt_int(count('CRC', 'good_or_better'))} of {fmt_int(count('CRC', 'rated'))}",
             "ar23_n": fmt_int(ar23["probation inspections covered"]), "ar23_good": fmt_int(ar23["inspections rated Good"]),
             "ar23_inad": fmt_int(ar23["inspections rated Inadequate"]), "ar25_pdus": fmt_int(ar25["PDUs inspected"]),
             "ar25_inad": fmt_int(ar25["PDUs rated Inadequate"]),
@@ -774,7 +780,8 @@ def coverage_texts(d: InspectionData) -> dict[str, str]:
 def framework_sentence(d: InspectionData) -> str:
     c = framework_counts(d)
     parts = []
-    for fw, r in c.iterrows():
+    for label, r in c.iterrows():
+        fw = cast(str, label)  # the frame is indexed by framework
         v = framework_verdicts(d, fw)
         lo, hi = _exact_ci(r["inadequate"], r["n"])
         good = d.framework(fw)
@@ -810,7 +817,7 @@ def key_finding(d: InspectionData) -> str:
     """The landing page's inspection finding: within the latest framework, what the data support by rule."""
     latest = d.frameworks[-1]
     c = framework_counts(d)
-    r = c.loc[latest]
+    r = cast(pd.Series, c.loc[latest])  # one row per framework
     v = framework_verdicts(d, latest)
     lo, hi = _exact_ci(r["inadequate"], r["n"])
     head = (f"**Under the {latest} inspection framework, {v['good'].word} of the {fmt_int(r['n'])} PDU inspections held "
@@ -819,7 +826,7 @@ def key_finding(d: InspectionData) -> str:
     body = f" {_cap(_kn(r['inadequate'], r['n']))} were rated Inadequate (exact 95% interval {lo:.0f}% to {hi:.0f}%)."
     earlier = [fw for fw in d.frameworks if fw != latest]
     if earlier:
-        e = c.loc[earlier[-1]]
+        e = cast(pd.Series, c.loc[earlier[-1]])
         body += (f" Under the earlier {earlier[-1]} framework, which rated other standards, "
                  f"{_kn(e['inadequate'], e['n'])} were Inadequate and {_count_word(e['good_or_better'])} "
                  "Good or better; the two are not compared as a trend.")
@@ -849,8 +856,8 @@ def conclusions(d: InspectionData) -> list[tuple[str, rules.Verdict]]:
     vc = vacancy_comparison(d)
     items += [("Inspected PDUs' officer vacancy rates against the national rate", vc["baseline"]),
               ("Higher vacancy rates with worse ratings (PDUs)", vc["rating"])]
-    for fw, v in regional_association(d).items():
-        items.append((f"{fw} framework: regional vacancies per PDU and share Inadequate", v))
+    for fw, verdict in regional_association(d).items():
+        items.append((f"{fw} framework: regional vacancies per PDU and share Inadequate", verdict))
     return items
 
 

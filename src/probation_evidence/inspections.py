@@ -6,6 +6,8 @@ standards with no score), so nothing here ranks PDUs across frameworks on one sc
 """
 from __future__ import annotations
 
+from typing import cast
+
 import pandas as pd
 
 RATINGS = ["Outstanding", "Good", "Requires improvement", "Inadequate"]
@@ -58,7 +60,7 @@ def standards_long(df: pd.DataFrame) -> pd.DataFrame:
     """One row per inspection and standard that the framework rates (rating may be missing)."""
     rows = []
     for rec in df.itertuples(index=False):
-        for col in FRAMEWORK_STANDARDS[rec.framework]:
+        for col in FRAMEWORK_STANDARDS[cast(str, rec.framework)]:
             rows.append({"inspection_id": rec.inspection_id, "pdu": rec.pdu, "framework": rec.framework,
                          "standard": STANDARD_LABELS[col], "column": col, "rating": getattr(rec, col)})
     return pd.DataFrame(rows)
@@ -116,7 +118,7 @@ def coverage(df: pd.DataFrame, regions: pd.DataFrame) -> dict:
     std_cols = list(STANDARD_LABELS)
     with_all_standards = 0
     for rec in df.itertuples(index=False):
-        if all(pd.notna(getattr(rec, c)) for c in FRAMEWORK_STANDARDS[rec.framework]):
+        if all(pd.notna(getattr(rec, c)) for c in FRAMEWORK_STANDARDS[cast(str, rec.framework)]):
             with_all_standards += 1
     known_regions = regions.dropna(subset=["pdus_stated"])
     return {
@@ -160,6 +162,11 @@ def provider_round_table(providers: pd.DataFrame, round_: str) -> pd.DataFrame:
         "inadequate": sub[sub["overall_rating"] == "Inadequate"].groupby("org_type").size(),
     }).fillna(0).astype(int)
     return out
+
+
+def round_count(table: pd.DataFrame, provider: str, column: str) -> int:
+    """One count from :func:`provider_round_table` (pandas-stubs types a cell as any scalar; these are ints)."""
+    return cast(int, table.loc[provider, column])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -251,7 +258,7 @@ def funnel_curve(max_n: int, p0: float, levels=FUNNEL_LEVELS) -> pd.DataFrame:
     """Limits as shares (%) for n = 1 .. max_n: columns n, low_<level>, high_<level>."""
     rows = []
     for n in range(1, max_n + 1):
-        row = {"n": n}
+        row: dict[str, float] = {"n": n}
         for level in levels:
             low, high = funnel_limits(n, p0, level)
             row[f"low_{level:g}"], row[f"high_{level:g}"] = 100 * low / n, 100 * high / n

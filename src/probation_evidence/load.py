@@ -216,4 +216,3 @@ def validate_package(folder: str | os.PathLike | None = None) -> list[Problem]:
             problems.extend(check_rules(res, results[res["name"]], results, labels[res["name"]]))
     problems.extend(undeclared_files(base, resources))
     return problems
-

@@ -39,7 +39,7 @@ import math
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -135,7 +135,7 @@ def _numeric(df: pd.DataFrame, column: str) -> pd.Series:
     if bad.any():
         row = bad.idxmax()
         raise ValueError(
-            f"column '{column}', row {row!r}: value {raw.loc[row]!r} is not numeric"
+            f"column '{column}', row {row!r}: value {raw[bad].iloc[0]!r} is not numeric"
         )
     return values.astype(float)
 
@@ -143,7 +143,7 @@ def _numeric(df: pd.DataFrame, column: str) -> pd.Series:
 def _first_bad(mask: pd.Series, values: pd.Series, column: str, rule: str) -> ValueError:
     row = mask.idxmax()
     return ValueError(
-        f"column '{column}', row {row!r}: value {values.loc[row]!r} breaks rule: {rule}"
+        f"column '{column}', row {row!r}: value {values[mask].iloc[0]!r} breaks rule: {rule}"
     )
 
 
@@ -275,6 +275,7 @@ def _parse_2x2(
 
     Arrays/DataFrames are rows = groups, columns = (good or better, not good).
     """
+    labels: tuple[str, ...]
     if isinstance(table, Mapping):
         if len(table) != 2:
             raise ValueError("table mapping must have exactly two groups")
@@ -304,7 +305,7 @@ def _parse_2x2(
         if len(groups) != 2:
             raise ValueError("groups must name exactly two groups")
         labels = (str(groups[0]), str(groups[1]))
-    return labels, arr.astype(int)
+    return (labels[0], labels[1]), arr.astype(int)  # two groups: the shape is checked above
 
 
 def fisher_good_vs_not(
@@ -470,8 +471,8 @@ def _encode_predictor(
         return series.astype(float), "binary", f"{column} (True vs False)"
     if pd.api.types.is_numeric_dtype(series):
         values = series.astype(float)
-        levels = set(values.dropna().unique())
-        if levels <= {0.0, 1.0} and len(levels) == 2:
+        distinct = set(values.dropna().unique())
+        if distinct <= {0.0, 1.0} and len(distinct) == 2:
             return values, "binary", f"{column} (1 vs 0)"
         return values, "numeric", column
     levels = sorted(series.dropna().astype(str).unique())
@@ -722,7 +723,7 @@ class OrdinalModelResult:
     note: str
 
     def coef(self, term: str, what: str = "estimate") -> float:
-        return float(self.coefficients.set_index("term").loc[term, what])
+        return float(cast(float, self.coefficients.set_index("term").loc[term, what]))  # a numeric cell
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {

@@ -452,7 +452,7 @@ def _extra_tables(items: list[tuple[dict, pd.DataFrame]], mask) -> list[str]:
         table = pd.DataFrame({_column_title(f): [_value_text(v, f) for v in rows[f["name"]]] for f in fields})
         links = None
         if "source_url" in rows.columns:
-            firsts = [(split_sources(c) or [None])[0] for c in rows["source_url"]]
+            firsts = [next(iter(split_sources(c)), None) for c in rows["source_url"]]
             table["Source"] = [source_name(u) if u else "not recorded" for u in firsts]
             links = {"Source": firsts}
         if table.empty or not len(table.columns):
@@ -597,7 +597,7 @@ def pdu_page(data: ProfileData, pdu_id: str) -> str:
     if len(local):
         local["key"] = local["date"].astype(str)
         local = local.sort_values(["key", "measure"])
-        urls = [(split_sources(u) or [None])[0] for u in local["source_url"]]
+        urls = [next(iter(split_sources(u)), None) for u in local["source_url"]]
         table = pd.DataFrame({"Date": [month_text(d) or "not known" for d in local["date"]],
                               "Figure": [LOCAL_MEASURES.get(m, humanise(m)) for m in local["measure"]],
                               "Value": [local_value(v, u, b) for v, u, b in zip(local["value"], local["unit"], local["value_bound"], strict=True)],

@@ -368,12 +368,13 @@ def downloads_md(folder=None, root: Path = ROOT) -> str:
             f"- {{download}}`{ZIP_NAME} </{ZIP_PATH.as_posix()}>`: the descriptor and all {len(files) - 1} tables in one "
             f"zip file, in a folder `{ZIP_FOLDER}/`.", ""]
     site = site_address(root)
-    if site:
+    urls = editions.edition_urls(site, __version__)  # None exactly when there is no site address
+    if site and urls:
         status = editions.current_status(__version__, root)
         out += ["## The book as a PDF\n",
                 f"The latest edition as one PDF file: <{site}{editions.PDF_NAME}>."
                 + (f" This edition ({__version__}), at a permanent address: "
-                   f"<{editions.edition_urls(site, __version__)[1]}>."
+                   f"<{urls[1]}>."
                    if status["published"] else "") + " Earlier editions are listed on the {doc}`editions` page.\n"]
     charts = sorted((root / "notebooks" / "chart-data").glob("*.csv"))
     out += ["## Chart data\n", "The numbers plotted in each chart, as CSV.\n", "| File | Chapter |", "|---|---|"]

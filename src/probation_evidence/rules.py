@@ -334,7 +334,7 @@ def share(k: int, n: int, *, generalise: bool = False, alpha: float = ALPHA,
     else:
         code = "most" if 2 * k > n else "minority"
     reason = base
-    details = {"k": k, "n": n, "pct": pct}
+    details: dict[str, Any] = {"k": k, "n": n, "pct": pct}
     if generalise and code in ("most", "minority", "half"):
         low, high = _clopper_pearson(k, n, alpha)
         details["interval"] = (low, high)
@@ -381,7 +381,7 @@ def leader(groups: Mapping[str, tuple[int, int]] | pd.DataFrame, *, highest: boo
     ordered = sorted(items, key=lambda t: (t[1] / t[2]), reverse=highest)
     (g1, k1, n1), (g2, k2, n2) = ordered[0], ordered[1]
     none_word = f"no {noun} stands out"
-    details = {"first": (g1, k1, n1), "second": (g2, k2, n2)}
+    details: dict[str, Any] = {"first": (g1, k1, n1), "second": (g2, k2, n2)}
     if k1 * n2 == k2 * n1:
         return Verdict("leader", "none", none_word,
                        f"{g1} ({k1} of {n1}) and {g2} ({k2} of {n2}) are tied", details=details)
@@ -521,6 +521,7 @@ def established(*, p_value: float | None = None, interval: tuple[float, float] |
         evidence.append(_p(p_value))
         rejects = rejects or p_value < alpha
     if interval is not None:
+        assert null is not None  # refused above
         low, high = interval
         excludes = not (low <= null <= high)
         evidence.append(f"{100 * (1 - alpha):g}% interval {low:.2f} to {high:.2f} "

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from typing import cast
 
 import pandas as pd
 
@@ -105,6 +106,16 @@ def year_on_year(d: StaffingData, measure: str, words=ARE, date=None) -> tuple[w
     return ch, verdict
 
 
+def stated_year_on_year(d: StaffingData, measure: str, words=ARE) -> tuple[wf.Change, rules.Verdict]:
+    """:func:`year_on_year` for texts that state the change in numbers: refuse, naming the table and
+    measure, when no quarter of the series has a figure a year earlier."""
+    ch, verdict = year_on_year(d, measure, words)
+    if ch is None:
+        raise ValueError(f"workforce_quarterly: {measure} has no quarter with a figure a year earlier, "
+                         "so its year-on-year change cannot be stated")
+    return ch, verdict
+
+
 def longest_whole_years(index) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     """The two dates furthest apart by a whole number of years (ties: the later pair)."""
     dates = sorted(pd.Timestamp(x) for x in index)
@@ -184,7 +195,7 @@ def pipeline(d: StaffingData) -> dict:
         verdict = rules.Verdict("direction", "not_comparable", PIPELINE["not_comparable"],
                                 "the two latest intakes are not for consecutive years")
     lr = leaving_summary(d, "po_leaving_rate_pct")
-    po_now = float(d.unified.loc[d.latest, "po_fte"])
+    po_now = float(cast(float, d.unified.loc[d.latest, "po_fte"]))  # a cell of the FTE series
     sketch = wf.pipeline_scenarios(po_now, float(due["due"].sum()), COMPLETION, float(lr["latest"]))
     commitments = d.facts_matching(r"^pqip_onboarding_commitment_\d{4}_\d{2}$")
     return {"intakes": intakes, "min_months": lo, "max_months": hi, "window": window, "due": due,
@@ -238,8 +249,8 @@ def qoq_note(d: StaffingData) -> str:
 
 def key_finding(d: StaffingData) -> str:
     """The landing page's staffing finding: what the data support, with its caveat."""
-    po, po_v = year_on_year(d, "po_fte")
-    pso, pso_v = year_on_year(d, "pso_fte")
+    po, po_v = stated_year_on_year(d, "po_fte")
+    pso, pso_v = stated_year_on_year(d, "pso_fte")
     qoq = wf.quarter_on_quarter(d.workforce, "po_fte", d.latest)
     if qoq is None:
         q_text = "no figure is available for the previous quarter"
@@ -262,9 +273,9 @@ def texts(d: StaffingData) -> dict[str, str]:
     """Every value the chapter glues, as text."""
     out: dict[str, str] = {}
     # ---- latest release
-    po, po_v = year_on_year(d, "po_fte")
-    pso, pso_v = year_on_year(d, "pso_fte")
-    ps, ps_v = year_on_year(d, "probation_service_fte")
+    po, po_v = stated_year_on_year(d, "po_fte")
+    pso, pso_v = stated_year_on_year(d, "pso_fte")
+    ps, ps_v = stated_year_on_year(d, "probation_service_fte")
     qoq = wf.quarter_on_quarter(d.workforce, "po_fte", d.latest)
     out.update({
         "latest_quarter": fmt_date(po.date), "po_latest": fmt_int(po.value), "po_yoy_abs": fmt_signed(po.absolute),
@@ -324,7 +335,7 @@ def texts(d: StaffingData) -> dict[str, str]:
     po_rev = rev[rev["measure"] == "po_fte"]
     out["n_revised"] = fmt_int(len(rev))
     if len(po_rev):
-        big = po_rev.loc[po_rev["revision"].abs().idxmax()]
+        big = po_rev.iloc[po_rev["revision"].abs().argmax()]
         out["rev_po_sentence"] = (f"The largest revision of officer numbers is {fmt_month(big.date)}: first published as "
                                   f"{fmt_int(big.value_first)} FTE, restated as {fmt_int(big.value_latest)} "
                                   f"({fmt_signed(big.revision)}) in the {fmt_month(big.vintage_latest)} bulletin.")
@@ -332,8 +343,8 @@ def texts(d: StaffingData) -> dict[str, str]:
         out["rev_po_sentence"] = "No officer figure has been revised."
     reclass = rev[(rev["measure"] == "probation_service_fte") & (rev["definition_first"] != rev["definition_latest"])]
     out["reclass_sentence"] = _listing([
-        f"{fmt_month(r.date)} from {fmt_int(r.value_first)} FTE as first published to "
-        f"{fmt_int(r.value_latest)} as restated" for r in reclass.itertuples()]) if len(reclass) else "no quarter"
+        f"{fmt_month(r.date)} from {fmt_int(cast(float, r.value_first))} FTE as first published to "
+        f"{fmt_int(cast(float, r.value_latest))} as restated" for r in reclass.itertuples()]) if len(reclass) else "no quarter"
     # ---- leaving rates
     po_lr = leaving_summary(d, "po_leaving_rate_pct")
     hm_lr = leaving_summary(d, "hmpps_leaving_rate_pct")
@@ -384,6 +395,7 @@ def texts(d: StaffingData) -> dict[str, str]:
         out["pqip_sources"] = "all from parliamentary answers"
     if p["commitment"] is not None:
         y = re.search(r"(\d{4})_(\d{2})$", p["commitment"]["measure"])
+        assert y is not None  # commitments are the facts named pqip_onboarding_commitment_YYYY_YY
         out["pqip_commitment"] = (f"The government has committed to {fmt_int(p['commitment']['value'])} new trainees in "
                                   f"{y.group(1)}/{y.group(2)}.")
     else:
@@ -420,7 +432,8 @@ def texts(d: StaffingData) -> dict[str, str]:
                 "caseload_target_pct": fmt_pct(float(d.fact("caseload_reduction_target_pct")["value"]), 0)})
     wmt = d.facts_matching(r"^wmt_national_average_capacity_pct$")
     if len(wmt):
-        parts = _listing([f"{fmt_pct(r.value, 0)} over the monthly snapshots to {fmt_month(r.date)}" for r in wmt.itertuples()])
+        parts = _listing([f"{fmt_pct(cast(float, r.value), 0)} over the monthly snapshots to {fmt_month(r.date)}"
+                          for r in wmt.itertuples()])
         from .inspection_outcomes import publishers
 
         first = wmt.iloc[0]
@@ -512,7 +525,7 @@ def revisions_table(d: StaffingData) -> Table:
     return Table(t, "Figures revised between releases (FTE)", col_widths=[0.1, 0.24, 0.12, 0.12, 0.1, 0.12, 0.1])
 
 
-def flows_table(d: StaffingData) -> Table:
+def flows_table(d: StaffingData) -> Table | None:
     flows = wf.published_flows(d.facts)
     if flows.empty:
         return None

@@ -61,7 +61,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict, cast
 
 import numpy as np
 import pandas as pd
@@ -150,7 +150,7 @@ class SegmentedFit:
     def coef(self, term: str, what: str = "estimate") -> float:
         """One number from the coefficient table, e.g. ``coef("slope_change", "ci_low")``."""
         row = self.coefficients.set_index("term").loc[term]
-        return float(row[what])
+        return float(cast(float, row[what]))  # a cell of a numeric column (terms are unique)
 
     def predict(self, caseload: Sequence[float] | np.ndarray | float) -> np.ndarray:
         """Fitted probability of a sufficient case at the given caseload(s)."""
@@ -1095,6 +1095,13 @@ class Cells:
     group: np.ndarray
     n_groups: int
     level: Literal["practitioner", "caseload value", "band"]
+    # Derived in __post_init__ (not arguments, not compared): the distinct caseloads, each cell's
+    # index among them, the cells-to-caseloads summing matrix, and the counts per distinct caseload.
+    xu: np.ndarray = field(init=False, repr=False, compare=False)
+    codes: np.ndarray = field(init=False, repr=False, compare=False)
+    _to_xu: Any = field(init=False, repr=False, compare=False)  # a scipy.sparse matrix
+    ku: np.ndarray = field(init=False, repr=False, compare=False)
+    mu: np.ndarray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         xu, codes = np.unique(self.x, return_inverse=True)
@@ -1323,7 +1330,18 @@ def _qaic_threshold_gap(
     return q_spline - q_thr
 
 
-def _robust_wald(cells: Cells, X: np.ndarray, term: int) -> dict[str, float]:
+class WaldTest(TypedDict):
+    """One coefficient's test (:func:`_robust_wald`): estimate, standard error, 95% CI, p and method."""
+
+    estimate: float
+    std_err: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    method: str
+
+
+def _robust_wald(cells: Cells, X: np.ndarray, term: int) -> WaldTest:
     """Estimate, standard error, 95% CI and p for one coefficient of a logistic fit.
 
     Clustered cells: cluster-robust (sandwich) covariance with practitioners
@@ -1421,8 +1439,8 @@ class ThresholdAnalysis:
     practitioner_sd: float | None
     dispersion: float
     change_at: float
-    change_at_test: dict
-    slope_test: dict
+    change_at_test: WaldTest
+    slope_test: WaldTest
     smooth_test_p: float | None
     comparison: pd.DataFrame
     verdict: str
@@ -1566,15 +1584,18 @@ def _analyse_cells(
     ll, beta_grid = ll_grid[0], beta_grid[0]
     best = int(np.argmax(ll))
     bend = float(grid[best])
-    coef = tuple(float(v) for v in beta_grid[best])
+    b0, b1, b2 = (float(v) for v in beta_grid[best])  # intercept, slope, change in slope at the bend
+    coef = (b0, b1, b2)
     p_hinge = special.expit(coef[0] + coef[1] * xu + coef[2] * _hinge(xu, bend))
     designs = _designs(cells, step_at)
+    X_linear, X_change = designs["linear"], designs["change_at"]
+    assert X_linear is not None and X_change is not None  # always built; only step and spline can be missing
     fits = {}
     for name in ("flat", "linear", "step", "spline"):
         X = designs[name]
         if X is not None:
-            b, loglik = _logistic_many(X, ku[None], mu[None])
-            fits[name] = (b[0], float(loglik[0]), X.shape[1])
+            b, ll_fit = _logistic_many(X, ku[None], mu[None])
+            fits[name] = (b[0], float(ll_fit[0]), X.shape[1])
     fits["hinge"] = (np.array(coef), float(ll[best]), 4)
 
     # dispersion (extra-binomial variation between practitioners, caseload values or bands)
@@ -1643,7 +1664,7 @@ def _analyse_cells(
     # bend test: sup-LR scaled by the dispersion, referred to a fitted no-bend model
     T_obs, sup_lr, _ = _sup_lr_scaled(cells, grid, ku[None], cells.k[None])
     if n_sim > 0:
-        eta_lin, sigma_lin = _null_curve(cells, designs["linear"])
+        eta_lin, sigma_lin = _null_curve(cells, X_linear)
         Kc = _simulate_cells(cells, eta_lin, sigma_lin, n_sim, rng)
         T_sim, _, _ = _sup_lr_scaled(cells, grid, cells.to_unique(Kc), Kc)
         p_bend = float((1 + np.sum(T_sim >= T_obs[0] - 1e-9)) / (n_sim + 1))
@@ -1670,8 +1691,8 @@ def _analyse_cells(
     elif p_bend < ALPHA:
         notes.append("Too few distinct caseloads to fit the smooth comparison curve.")
 
-    change = _robust_wald(cells, designs["change_at"], 2)
-    slope = _robust_wald(cells, designs["linear"], 1)
+    change = _robust_wald(cells, X_change, 2)
+    slope = _robust_wald(cells, X_linear, 1)
 
     # model comparison (QAIC with the dispersion of the smooth curve, at least 1)
     rows = []

@@ -8,6 +8,7 @@ method code whose hash the committed validation results record.
 from __future__ import annotations
 
 import inspect
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -255,7 +256,7 @@ def appendix_numbers(results: dict) -> dict[str, str]:
         "narrower" if (widths["calibrated"] < widths["primary"]).all() else
         "wider" if (widths["calibrated"] > widths["primary"]).all() else "about as wide")
     dev = (cov.assign(dev=(cov.estimate - 0.95).abs()).groupby("method")["dev"].max())
-    out["v_best_calibrated"] = INTERVAL_LABELS[dev.idxmin()]
+    out["v_best_calibrated"] = INTERVAL_LABELS[cast(str, dev.idxmin())]  # the index holds method names
     fpr = _rows(s, "false_positive_rate", "line")
     out["v_fpr_range"] = range_text(fpr[fpr.method == "bend_test"].estimate)
     smooth_thr = _rows(s, "verdict_rate", "smooth")
@@ -439,6 +440,8 @@ def power_figure(results: dict, fall_for_title: float = 10.0):
 def fit_figure(data: pd.DataFrame, res: T.ThresholdAnalysis, *, simulated: bool, source: str):
     """Share sufficient by caseload with the fitted bend and its primary 95% interval."""
     fig, ax = charts.new_figure(8, 4.4)
+    xs_obs: pd.Index | pd.Series  # band mid-points: the index of 5-case bands, or a column of the band table
+    sizes: pd.Series | int
     if "caseload" in data.columns:
         banded = data.assign(band=(data["caseload"] // 5) * 5).groupby("band")["sufficient"].agg(["mean", "size"])
         xs_obs, ys_obs, sizes = banded.index + 2.5, 100 * banded["mean"], 12 + banded["size"] / 3

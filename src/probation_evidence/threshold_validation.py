@@ -226,7 +226,7 @@ def _independent_bend_p(cells: T.Cells, grid: np.ndarray, n_sim: int, rng) -> fl
 def replicate(config: StudyConfig, scenario: str, sd_index: int, rep: int) -> dict:
     """Simulate and analyse one data set; return what the study records about it."""
     scen_id = list(CURVES).index(scenario)
-    sd = config.sds[sd_index] if scenario != "power" else None
+    sd = config.sds[sd_index]
     cells = simulate_practitioners(
         _seed(config, scen_id, sd_index, rep, 0), config.n_practitioners,
         config.cases_per_practitioner, CURVES[scenario], sd,
@@ -275,7 +275,7 @@ def replicate(config: StudyConfig, scenario: str, sd_index: int, rep: int) -> di
         }
         for name, (lo, hi) in intervals.items():
             row[f"covers_{name}"] = _covers(lo, hi)
-            row[f"width_{name}"] = (hi - lo) if lo is not None else np.nan
+            row[f"width_{name}"] = (hi - lo) if lo is not None and hi is not None else np.nan
         row["boot_cutoff"] = res.calibrated_cutoff
     return row
 
@@ -501,7 +501,7 @@ def alternatives_replicate(config: StudyConfig, rep: int) -> dict:
     g = np.repeat(cells.group, m)
     y = (np.arange(m)[None, :] < cells.k[:, None]).astype(float).ravel()
     X = np.column_stack([np.ones_like(x), x, np.maximum(x - TRUE_BEND, 0.0)])
-    row = {"replicate": rep}
+    row: dict[str, float] = {"replicate": rep}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         naive = sm.Logit(y, X).fit(disp=False)

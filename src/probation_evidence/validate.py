@@ -392,7 +392,8 @@ def _rule_inadequate_count(result: TableResult, results: dict[str, TableResult],
     problems = []
     for rec in result.records:
         stated = rec.get("standards_inadequate_stated")
-        standards = FRAMEWORK_STANDARDS.get(rec.get("framework"))
+        framework = rec.get("framework")
+        standards = FRAMEWORK_STANDARDS.get(framework) if isinstance(framework, str) else None
         if stated is None or standards is None:
             continue
         ratings = [rec.get(c) for c in standards]

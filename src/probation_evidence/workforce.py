@@ -14,6 +14,7 @@ statement being checked).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -204,19 +205,21 @@ def check_stated_changes(df: pd.DataFrame, stated: pd.DataFrame) -> pd.DataFrame
                "stated_change_pct": row.stated_change_pct, "computed_change": np.nan,
                "computed_change_pct": np.nan, "status": "not_checkable", "reason": "",
                "independent": False, "basis": "-"}
-        if row.measure not in measures:
+        # the columns' types, as validated on load (NaT where the bulletin gives no comparison date)
+        measure, bulletin_date = cast(str, row.measure), cast(pd.Timestamp, row.bulletin_date)
+        comparison_date = cast(pd.Timestamp, row.comparison_date)
+        if measure not in measures:
             rec["reason"] = "measure not in the quarterly series"
-        elif pd.isna(row.comparison_date):
+        elif pd.isna(comparison_date):
             rec["reason"] = "the bulletin text gives no comparison date"
         else:
-            vintage = row.bulletin_date.strftime("%Y-%m-%d")
-            now = as_of(row.measure, row.bulletin_date, vintage)
-            before = as_of(row.measure, row.comparison_date, vintage)
+            vintage = bulletin_date.strftime("%Y-%m-%d")
+            now = as_of(measure, bulletin_date, vintage)
+            before = as_of(measure, comparison_date, vintage)
             if now is None or before is None:
                 rec["reason"] = "a date is missing from the series"
             else:
-                ch = Change(row.measure, row.bulletin_date, row.comparison_date, float(now["value"]),
-                            float(before["value"]))
+                ch = Change(measure, bulletin_date, comparison_date, float(now["value"]), float(before["value"]))
                 rec.update(_compare(ch, row))
                 circular = any(r["derivation"] == "derived" and r["vintage"] == vintage for r in (now, before))
                 rec["independent"] = not circular

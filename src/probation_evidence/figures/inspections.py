@@ -8,6 +8,8 @@ drawn on one scale. Inspections are named as everywhere in the book
 """
 from __future__ import annotations
 
+from typing import Any, cast
+
 import numpy as np
 import pandas as pd
 
@@ -50,7 +52,7 @@ def ratings_by_year(d: C.InspectionData) -> charts.Figure:
         ax.grid(axis="x", visible=False)
     axes[0].set_ylabel("PDU inspections (count)")
     axes[0].set_ylim(0, counts.sum(axis=1).max() * 1.1)
-    seen = {}
+    seen: dict[str, Any] = {}  # legend label -> handle
     for ax in axes:
         for h, label in zip(*ax.get_legend_handles_labels(), strict=True):
             seen.setdefault(label, h)
@@ -60,7 +62,7 @@ def ratings_by_year(d: C.InspectionData) -> charts.Figure:
     fc = C.framework_counts(d)
     parts = []
     for fw in frameworks[::-1]:
-        r = fc.loc[fw]
+        r = cast(pd.Series, fc.loc[fw])  # one row per framework
         parts.append(f"under the {fw} framework {fmt_int(r['inadequate'])} of {fmt_int(r['n'])} inspections were rated "
                      f"Inadequate and {_count(r['good_or_better'])} Good or better")
     title = C._cap("; ".join(parts))
@@ -255,7 +257,7 @@ def standards_heatmap(d: C.InspectionData) -> charts.Figure:
     lines = []
     for fw, m in mats.items():
         s = sel[fw]
-        cells = m.stack().dropna()
+        cells = cast(pd.Series, m.stack().dropna())  # a frame with one column level stacks to a Series
         lines.append(f"{fw} framework: {len(m)} inspections with at least one known rating ({s['known_inadequate']} of them "
                      f"rated Inadequate overall), {len(cells)} known ratings of which {int((cells == 0).sum())} are "
                      f"Inadequate; a case-work standard is known for {s['casework_known']} inspections, and in "
@@ -302,7 +304,7 @@ def key_questions(d: C.InspectionData) -> charts.Figure:
                   note=(f"Bars: share of the {n} inspected cases judged sufficient on each key question; lines: Wilson "
                         f"95% intervals treating cases as independent."))
     plotted = kq.assign(inspection=name, cases_inspected=n)
-    listing = "; ".join(f"{stage}: " + ", ".join(f"{r.aim.lower()} {r.pct:.0f}%" for r in kq[kq['stage'] == stage].itertuples())
+    listing = "; ".join(f"{stage}: " + ", ".join(f"{cast(str, r.aim).lower()} {r.pct:.0f}%" for r in kq[kq['stage'] == stage].itertuples())
                         for stage in stages)
     alt = (f"Grouped bar chart of the twelve key-question percentages for {name}, {n} cases inspected, by stage of case "
            f"work and aim, with 95% intervals. {listing}. Keeping people safe is the lowest at "

@@ -6,6 +6,8 @@ the data (see the package docstring for the contract).
 """
 from __future__ import annotations
 
+from typing import cast
+
 import pandas as pd
 
 from .. import charts, rules, staffing as S, workforce as wf
@@ -34,8 +36,8 @@ def po_pso_fte(d: S.StaffingData) -> charts.Figure:
     """Band 4 officers and band 3 PSOs, quarterly: NPS only before unification, unified after."""
     nps, uni = d.nps[["po_fte", "pso_fte"]].dropna(how="all"), d.unified[["po_fte", "pso_fte"]].dropna(how="all")
     first, last = nps.index.min(), uni.index.max()
-    po_ch, po_v = S.year_on_year(d, "po_fte", words=rules.ROSE)
-    pso_ch, pso_v = S.year_on_year(d, "pso_fte", words=rules.ROSE)
+    po_ch, po_v = S.stated_year_on_year(d, "po_fte", words=rules.ROSE)
+    pso_ch, pso_v = S.stated_year_on_year(d, "pso_fte", words=rules.ROSE)
     u = S.since_unification(d)
     pso_peak_date = uni["pso_fte"].idxmax()
 
@@ -50,11 +52,12 @@ def po_pso_fte(d: S.StaffingData) -> charts.Figure:
     ymax = max(nps.max().max(), uni.max().max()) * 1.12
     ev = d.events[d.events["date"].between(first - pd.Timedelta(days=200), last + pd.Timedelta(days=200))]
     ev = ev.sort_values("date").reset_index(drop=True)
-    previous = None
+    previous: pd.Timestamp | None = None
     level = 0
     for i, e in enumerate(ev.itertuples(), start=1):
-        level = (level + 1) % 2 if previous is not None and (e.date - previous).days < 150 else 0
-        previous = e.date
+        date = cast(pd.Timestamp, e.date)  # the events table's date column
+        level = (level + 1) % 2 if previous is not None and (date - previous).days < 150 else 0
+        previous = date
         charts.decoration(ax.axvline(e.date, color="#777777", lw=0.8, ls=":"))
         ax.annotate(str(i), (e.date, ymax * (1 - 0.07 * level)), ha="center", va="center", fontsize=8, color="white",
                     fontweight="bold", bbox=dict(boxstyle="circle,pad=0.25", fc="#555555", ec="none"))
@@ -155,7 +158,7 @@ def po_revisions(d: S.StaffingData) -> charts.Figure:
     revised = diff[diff != 0]
     rev = wf.revisions(rows)
     if len(revised):
-        big = rev.loc[rev["revision"].abs().idxmax()]
+        big = rev.iloc[rev["revision"].abs().argmax()]
         months = round((pd.Timestamp(big.vintage_latest) - pd.Timestamp(big.vintage_first)).days / 30.44)
         lag = "a year" if months == 12 else f"{months} months"
         title = (f"{fmt_month(big.date)} officer numbers were revised {'up' if big.revision > 0 else 'down'} by "
