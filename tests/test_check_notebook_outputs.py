@@ -18,8 +18,13 @@ ROOT = C.ROOT
 
 
 def cell(source: str, count: int | None = None, outputs: list | None = None, tags: list | None = None) -> dict:
-    return {"cell_type": "code", "execution_count": count, "metadata": {"tags": tags or []},
-            "outputs": outputs or [], "source": source}
+    return {
+        "cell_type": "code",
+        "execution_count": count,
+        "metadata": {"tags": tags or []},
+        "outputs": outputs or [],
+        "source": source,
+    }
 
 
 def stream(text: str) -> dict:
@@ -27,8 +32,12 @@ def stream(text: str) -> dict:
 
 
 def notebook(*cells: dict) -> dict:
-    return {"cells": [{"cell_type": "markdown", "metadata": {}, "source": "# Title"}, *cells],
-            "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    return {
+        "cells": [{"cell_type": "markdown", "metadata": {}, "source": "# Title"}, *cells],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
 
 
 GOOD = notebook(cell("x = 1", 1), cell("print(x)", 2, [stream("1\n")]), cell("   \n", None))
@@ -55,14 +64,17 @@ def test_a_notebook_saved_without_outputs_is_refused():
 
 def test_outputs_stripped_with_the_counts_kept_are_refused():
     nb = notebook(cell("x = 1", 1), cell("print(x)", 2))
-    assert C.problems(nb, "kept-counts.ipynb") == ["kept-counts.ipynb: no cell has any output: the outputs were stripped"]
+    assert C.problems(nb, "kept-counts.ipynb") == [
+        "kept-counts.ipynb: no cell has any output: the outputs were stripped"
+    ]
 
 
 def test_one_cell_left_unrun_is_refused():
     nb = copy.deepcopy(GOOD)
     nb["cells"][1]["execution_count"] = None
     assert C.problems(nb, "nb.ipynb") == [
-        "nb.ipynb: cell 2 has not been run (no execution count): it was saved without outputs"]
+        "nb.ipynb: cell 2 has not been run (no execution count): it was saved without outputs"
+    ]
 
 
 def test_cells_run_out_of_order_are_refused():
@@ -74,7 +86,8 @@ def test_an_error_output_is_refused_unless_nbval_expects_it():
     error = {"output_type": "error", "ename": "ValueError", "evalue": "bad", "traceback": []}
     nb = notebook(cell("x = 1", 1, [stream("a\n")]), cell("raise ValueError('bad')", 2, [error]))
     assert C.problems(nb, "nb.ipynb") == [
-        "nb.ipynb: cell 3 holds an error (ValueError): the notebook did not run cleanly"]
+        "nb.ipynb: cell 3 holds an error (ValueError): the notebook did not run cleanly"
+    ]
     nb["cells"][2]["metadata"]["tags"] = ["raises-exception"]
     assert C.problems(nb, "nb.ipynb") == []
     nb["cells"][2]["metadata"]["tags"] = []

@@ -1,6 +1,7 @@
 """The accessibility machinery itself: the browser check finds what it claims to find (on a small
 site made to fail), axe-core is fetched only when its pinned integrity matches, and the local
 Sphinx extension's markup fixes are exact and idempotent."""
+
 from __future__ import annotations
 
 import io
@@ -23,7 +24,10 @@ PAGE = """<!DOCTYPE html>
 <style>body {{ margin: 0; font: 16px sans-serif; }} {style}</style></head>
 <body>{body}</body></html>"""
 
-GOOD = PAGE.format(title="Good page", style="a:focus-visible { outline: 3px solid #0b3d91; }", body="""
+GOOD = PAGE.format(
+    title="Good page",
+    style="a:focus-visible { outline: 3px solid #0b3d91; }",
+    body="""
 <a href="#main">Skip to main content</a>
 <main id="main"><article class="bd-article"><h1>Good page</h1>
 <div style="overflow-x: auto"><table><caption>Wide, in its own box</caption>
@@ -33,11 +37,15 @@ GOOD = PAGE.format(title="Good page", style="a:focus-visible { outline: 3px soli
 </table></div>
 <div class="cell_output"><img alt="A chart" style="max-width: 100%" src="chart.png" width="600" height="300"></div>
 <p><a href="chart.csv">Data for the chart (CSV)</a></p>
-</article></main>""")
+</article></main>""",
+)
 
-BAD = PAGE.format(title="Bad page", style="a:focus { outline: none; } .faint { color: #aaaaaa; } "
-                  "html[data-theme=dark] body { background: #14181e; color: #ced6dd; } "
-                  "html[data-theme=dark] .dark-only { color: #48566b; }", body="""
+BAD = PAGE.format(
+    title="Bad page",
+    style="a:focus { outline: none; } .faint { color: #aaaaaa; } "
+    "html[data-theme=dark] body { background: #14181e; color: #ced6dd; } "
+    "html[data-theme=dark] .dark-only { color: #48566b; }",
+    body="""
 <main id="content"><article class="bd-article"><h1>Bad page</h1>
 <p class="faint">Grey text on white.</p>
 <p class="dark-only">Readable in the light scheme only.</p>
@@ -49,7 +57,8 @@ BAD = PAGE.format(title="Bad page", style="a:focus { outline: none; } .faint { c
 <td style="white-space: nowrap">a long line of table text that is much wider than a phone screen</td></tr>
 </table>
 <div class="cell_output"><img alt="A chart" src="chart.png" width="600" height="300"></div>
-</article></main>""")
+</article></main>""",
+)
 
 
 def png(width: int, height: int) -> bytes:
@@ -155,11 +164,15 @@ def test_theme_markup_fixes_are_exact_and_idempotent():
     assert '<i aria-hidden="true" class="theme-switch fa-solid fa-sun fa-lg" data-mode="light">' in fixed
     assert 'aria-label="Color mode"' in fixed  # the button keeps its name
     # the search field button is named by its visible text and states its shortcut
-    assert ('<button aria-keyshortcuts="Control+K" class="btn search-button-field search-button__button '
-            'pst-js-only" title="Search" data-bs-toggle="tooltip">') in fixed
+    assert (
+        '<button aria-keyshortcuts="Control+K" class="btn search-button-field search-button__button '
+        'pst-js-only" title="Search" data-bs-toggle="tooltip">'
+    ) in fixed
     # the icon-only search button keeps its label; ordinary emphasis and images are untouched
-    assert ('<button class="btn btn-sm pst-navbar-icon search-button '
-            'search-button__button" title="Search" aria-label="Search">') in fixed
+    assert (
+        '<button class="btn btn-sm pst-navbar-icon search-button '
+        'search-button__button" title="Search" aria-label="Search">'
+    ) in fixed
     assert "<i>emphasis</i>" in fixed and '<img src="x.png" alt="x">' in fixed
 
 
@@ -179,8 +192,11 @@ def test_statement_facts_come_from_the_checking_code():
 
 
 def _profile(title: str, sections: list[str], extra: str = "") -> str:
-    body = "".join(f"<h2>{s}</h2><table class='pe-table'><caption>{title}: ratings of the standards</caption>"
-                   f"<tr><td>1</td></tr></table>" for s in sections)
+    body = "".join(
+        f"<h2>{s}</h2><table class='pe-table'><caption>{title}: ratings of the standards</caption>"
+        f"<tr><td>1</td></tr></table>"
+        for s in sections
+    )
     return f"<html><body><main><h1>{title}</h1>{body}{extra}</main></body></html>"
 
 
@@ -191,11 +207,15 @@ def test_template_pages_are_opened_once_per_structure(tmp_path):
     pdu.mkdir(parents=True)
     (tmp_path / "book" / "intro.html").write_text("<html><main><h1>Intro</h1></main></html>", encoding="utf-8")
     # same structure, different words and numbers: one opened in the browser
-    (pdu / "a.html").write_text(_profile("A PDU", ["Inspection: fieldwork Nov 2022, published Feb 2023"]), encoding="utf-8")
+    (pdu / "a.html").write_text(
+        _profile("A PDU", ["Inspection: fieldwork Nov 2022, published Feb 2023"]), encoding="utf-8"
+    )
     (pdu / "b.html").write_text(_profile("B PDU", ["Inspection: published May 2024"]), encoding="utf-8")
     # a section and an element the others lack: opened too
-    (pdu / "c.html").write_text(_profile("C PDU", ["Inspection: published 2025", "Local figures"],
-                                         "<img src='x.png' alt='x'>"), encoding="utf-8")
+    (pdu / "c.html").write_text(
+        _profile("C PDU", ["Inspection: published 2025", "Local figures"], "<img src='x.png' alt='x'>"),
+        encoding="utf-8",
+    )
     pages = sorted(tmp_path.rglob("*.html"))
     chosen = {p.relative_to(tmp_path).as_posix() for p in check_site.browser_pages(pages, tmp_path)}
     assert chosen == {"book/intro.html", "book/_generated/pdu/a.html", "book/_generated/pdu/c.html"}
@@ -207,10 +227,16 @@ def test_static_checks_find_broken_links_missing_images_and_alt(tmp_path):
 
     (tmp_path / "ok.html").write_text("<p id='here'>x</p>", encoding="utf-8")
     page = tmp_path / "p.html"
-    page.write_text("<a href='ok.html#here'>fine</a><a href='ok.html#gone'>no anchor</a><a href='missing.html'>gone</a>"
-                    "<a href='https://example.org/'>outside</a><img src='none.png' alt='chart'><img src='ok.html'>",
-                    encoding="utf-8")
+    page.write_text(
+        "<a href='ok.html#here'>fine</a><a href='ok.html#gone'>no anchor</a><a href='missing.html'>gone</a>"
+        "<a href='https://example.org/'>outside</a><img src='none.png' alt='chart'><img src='ok.html'>",
+        encoding="utf-8",
+    )
     problems = check_site.static_problems(tmp_path, page, "http://127.0.0.1:1")
     assert len(problems) == 4, problems
-    assert any("missing anchor #gone" in p for p in problems) and any("broken link to /missing.html" in p for p in problems)
-    assert any("image missing: none.png" in p for p in problems) and any("without alt text: ok.html" in p for p in problems)
+    assert any("missing anchor #gone" in p for p in problems) and any(
+        "broken link to /missing.html" in p for p in problems
+    )
+    assert any("image missing: none.png" in p for p in problems) and any(
+        "without alt text: ok.html" in p for p in problems
+    )

@@ -4,6 +4,7 @@ The update commands run as real processes (``python -m probation_evidence.cli``)
 temporary copy of data/. Dates are the quarters after the latest one held, so the tests
 survive new data.
 """
+
 from __future__ import annotations
 
 import csv
@@ -36,8 +37,9 @@ def cli(data: Path, *args: str) -> list[str]:
 
 
 def start(command: list[str], **env: str) -> subprocess.Popen:
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, **env})
+    return subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **env}
+    )
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -56,13 +58,34 @@ def next_quarters(folder: Path, n: int) -> list[str]:
 
 
 def add_quarter_args(date: str, po_fte: int) -> list[str]:
-    return ["add-quarter", "--date", date, "--publication", f"HMPPS workforce quarterly: test {date}",
-            "--source-url", URL, "--po-fte", str(po_fte)]
+    return [
+        "add-quarter",
+        "--date",
+        date,
+        "--publication",
+        f"HMPPS workforce quarterly: test {date}",
+        "--source-url",
+        URL,
+        "--po-fte",
+        str(po_fte),
+    ]
 
 
 def ingest_args(report: str, pdu: str, region: str) -> list[str]:
-    return ["ingest-report", str(REPORTS / report), "--json", "--append", "--pdu", pdu, "--region", region,
-            "--published", "2026-02-01", "--source-url", REPORT_URL]
+    return [
+        "ingest-report",
+        str(REPORTS / report),
+        "--json",
+        "--append",
+        "--pdu",
+        pdu,
+        "--region",
+        region,
+        "--published",
+        "2026-02-01",
+        "--source-url",
+        REPORT_URL,
+    ]
 
 
 def wait_for_line(proc: subprocess.Popen, text: str, timeout: float = 30) -> list[str]:
@@ -102,10 +125,12 @@ def test_eight_concurrent_updates_all_land_exactly_once(data_copy):
     before = {f: rows(data_copy, f) for f in ("workforce_quarterly.csv", "pdu_inspections.csv", "pdus.csv")}
     quarters = next_quarters(data_copy, 4)
     jobs = [add_quarter_args(q, 5601 + k) for k, q in enumerate(quarters)]
-    jobs += [ingest_args("llr_pdu_2022_report.txt", "Testshire North PDU", "East Midlands"),
-             ingest_args("llr_pdu_2022_report.txt", "Testshire South PDU", "Wales"),
-             ingest_args("composed_2024_framework.txt", "Exampleton PDU", "London"),
-             ingest_args("composed_2024_framework.txt", "Sampleford and District PDU", "North West")]
+    jobs += [
+        ingest_args("llr_pdu_2022_report.txt", "Testshire North PDU", "East Midlands"),
+        ingest_args("llr_pdu_2022_report.txt", "Testshire South PDU", "Wales"),
+        ingest_args("composed_2024_framework.txt", "Exampleton PDU", "London"),
+        ingest_args("composed_2024_framework.txt", "Sampleford and District PDU", "North West"),
+    ]
     # Each writer pauses briefly inside its critical section, after reading and validating,
     # so the eight overlap: without the lock most of their rows would be lost.
     procs = [start(cli(data_copy, *args, "--lock-timeout", "60"), **{PAUSE_ENV: "before-write:0.2"}) for args in jobs]
@@ -159,8 +184,9 @@ def test_killed_writer_leaves_data_as_it_was_and_does_not_block(data_copy):
     assert after == before
 
     started = time.monotonic()
-    out = subprocess.run(cli(data_copy, *add_quarter_args(second, 5602), "--lock-timeout", "10"),
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        cli(data_copy, *add_quarter_args(second, 5602), "--lock-timeout", "10"), capture_output=True, text=True
+    )
     assert out.returncode == 0, out.stderr
     assert "waiting" not in out.stderr and time.monotonic() - started < 10
     dates = [r["date"] for r in rows(data_copy, "workforce_quarterly.csv") if r["measure"] == "po_fte"]
@@ -239,8 +265,14 @@ def test_waiting_writer_reads_the_table_after_the_holder_wrote(data_copy, capsys
 
     def writer_b() -> None:
         try:
-            result["report"] = add_quarter([{"date": second, "measure": "po_fte", "value": 5602}], vintage=second,
-                                           publication="B", source_url=URL, folder=data_copy, lock_timeout=30)
+            result["report"] = add_quarter(
+                [{"date": second, "measure": "po_fte", "value": 5602}],
+                vintage=second,
+                publication="B",
+                source_url=URL,
+                folder=data_copy,
+                lock_timeout=30,
+            )
         except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
             result["error"] = exc
 
@@ -253,8 +285,13 @@ def test_waiting_writer_reads_the_table_after_the_holder_wrote(data_copy, capsys
             err += capsys.readouterr().err
         assert "waiting for the update lock" in err
         # A, holding the lock (nested use in the same thread), adds its quarter while B waits.
-        add_quarter([{"date": first, "measure": "po_fte", "value": 5601}], vintage=first,
-                    publication="A", source_url=URL, folder=data_copy)
+        add_quarter(
+            [{"date": first, "measure": "po_fte", "value": 5601}],
+            vintage=first,
+            publication="A",
+            source_url=URL,
+            folder=data_copy,
+        )
     b.join(30)
     assert "error" not in result, result.get("error")
     assert [r["date"] for r in result["report"].added] == [second]

@@ -12,6 +12,7 @@ inspection report under a new PDU name, rebuild, and check that
 
 Nothing here names this edition's figures: every expectation is derived from the copy's data.
 """
+
 from __future__ import annotations
 
 import json
@@ -93,10 +94,20 @@ def rehearsal(tmp_path_factory) -> dict:
     new_date = next_quarter_end(latest)
     po = wf.value_as_of(wq, "po_fte", latest) + 47
     pso = wf.value_as_of(wq, "pso_fte", latest) - 23
-    added = cli(repo, "add-quarter", "--date", new_date.date().isoformat(),
-                "--publication", "Synthetic release for the update rehearsal",
-                "--source-url", "https://example.org/rehearsal/workforce",
-                "--po-fte", f"{po:.0f}", "--pso-fte", f"{pso:.0f}")
+    added = cli(
+        repo,
+        "add-quarter",
+        "--date",
+        new_date.date().isoformat(),
+        "--publication",
+        "Synthetic release for the update rehearsal",
+        "--source-url",
+        "https://example.org/rehearsal/workforce",
+        "--po-fte",
+        f"{po:.0f}",
+        "--pso-fte",
+        f"{pso:.0f}",
+    )
     assert "added 2 row(s)" in added.stdout, added.stdout
 
     # a new inspection report, for a PDU the data have never held, published after every other
@@ -104,8 +115,20 @@ def rehearsal(tmp_path_factory) -> dict:
     assert NEW_PDU not in set(pdu_before["pdu"])
     published = max(pd.Timestamp(str(p)) for p in pdu_before["published"].dropna()) + pd.Timedelta(days=1)
     region = load.load_table("regions", data)["region"].iloc[0]
-    cli(repo, "ingest-report", str(REPORT), "--append", "--pdu", NEW_PDU, "--region", region,
-        "--published", published.date().isoformat(), "--source-url", "https://hmiprobation.justiceinspectorates.gov.uk/document/rehearsal-report/")
+    cli(
+        repo,
+        "ingest-report",
+        str(REPORT),
+        "--append",
+        "--pdu",
+        NEW_PDU,
+        "--region",
+        region,
+        "--published",
+        published.date().isoformat(),
+        "--source-url",
+        "https://hmiprobation.justiceinspectorates.gov.uk/document/rehearsal-report/",
+    )
     pdu_after = load.load_table("pdu_inspections", data)
     assert len(pdu_after) == len(pdu_before) + 1
 
@@ -113,9 +136,17 @@ def rehearsal(tmp_path_factory) -> dict:
     dependent = {nb.name for nb in notebooks if declared_tables(nb) & changed}
     build = run(repo, "tools/build.py")
     executed = {m.group(1) for m in re.finditer(r"executed (\S+\.ipynb)", build.stdout)}
-    return {"repo": repo, "date": new_date, "po": po, "dependent": dependent, "executed": executed,
-            "notebooks": {nb.name for nb in notebooks}, "n_inspections": len(pdu_after),
-            "html": repo / "_build" / "html", "pdf": repo / "_build" / "pdf" / "probation-evidence.pdf"}
+    return {
+        "repo": repo,
+        "date": new_date,
+        "po": po,
+        "dependent": dependent,
+        "executed": executed,
+        "notebooks": {nb.name for nb in notebooks},
+        "n_inspections": len(pdu_after),
+        "html": repo / "_build" / "html",
+        "pdf": repo / "_build" / "pdf" / "probation-evidence.pdf",
+    }
 
 
 def test_only_dependent_notebooks_reexecuted(rehearsal):
@@ -142,8 +173,19 @@ def test_new_inspection_reaches_inspection_chapter_and_pdf(rehearsal):
 def test_reexecuted_notebooks_pass_nbval(rehearsal):
     repo = rehearsal["repo"]
     paths = [str(repo / "notebooks" / name) for name in sorted(rehearsal["executed"])]
-    run(repo, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
-        "--nbval-sanitize-with", str(repo / "tests" / "nbval_sanitize.cfg"), *paths)
+    run(
+        repo,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--nbval",
+        "--nbval-current-env",
+        "--nbval-sanitize-with",
+        str(repo / "tests" / "nbval_sanitize.cfg"),
+        *paths,
+    )
 
 
 def test_rebuild_with_nothing_changed_executes_nothing(rehearsal):
@@ -156,8 +198,16 @@ def test_failing_notebook_is_named_with_its_cell_and_changes_nothing(rehearsal):
     notebook = repo / "notebooks" / sorted(rehearsal["executed"])[0]
     original = notebook.read_bytes()
     nb = json.loads(original)
-    nb["cells"].insert(1, {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
-                           "source": "raise RuntimeError('rehearsed failure')"})
+    nb["cells"].insert(
+        1,
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "execution_count": None,
+            "outputs": [],
+            "source": "raise RuntimeError('rehearsed failure')",
+        },
+    )
     notebook.write_text(json.dumps(nb, indent=1), encoding="utf-8")
     broken = notebook.read_bytes()
     published = tree_digest(rehearsal["html"])

@@ -66,8 +66,10 @@ def problems(nb: dict, name: str) -> list[str]:
         expects_error = bool(tags & RAISES_TAGS) or "NBVAL_RAISES_EXCEPTION" in markers
         for out in cell_outputs:
             if out.get("output_type") == "error" and not expects_error:
-                found.append(f"{name}: cell {number} holds an error ({out.get('ename', 'error')}): "
-                             "the notebook did not run cleanly")
+                found.append(
+                    f"{name}: cell {number} holds an error ({out.get('ename', 'error')}): "
+                    "the notebook did not run cleanly"
+                )
     if code_cells and not outputs:
         found.append(f"{name}: no cell has any output: the outputs were stripped")
     return found
@@ -96,8 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     for line in found:
         print(line, file=sys.stderr)
     if found:
-        print("Run `make book` to execute the notebooks and store their outputs (nbval compares them).",
-              file=sys.stderr)
+        print(
+            "Run `make book` to execute the notebooks and store their outputs (nbval compares them).", file=sys.stderr
+        )
     return 1 if found else 0
 
 

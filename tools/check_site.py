@@ -27,6 +27,7 @@ link, anchor, image and alt-text checks from their HTML. ``--every-page`` opens 
 
 Usage: python tools/check_site.py [--every-page] [HTML_DIR]
 """
+
 from __future__ import annotations
 
 import functools
@@ -87,9 +88,19 @@ def browser(profile: str):
     opts = webdriver.ChromeOptions()
     binary = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
     opts.binary_location = binary
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--window-size=1280,900", f"--user-data-dir={profile}"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,900",
+        f"--user-data-dir={profile}",
+    ):
         opts.add_argument(flag)
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -107,7 +118,9 @@ def check_link(html_dir: Path, page: Path, href: str, base: str) -> str | None:
     if not target.exists():
         return f"{page.relative_to(html_dir)}: broken link to {parsed.path}"
     if parsed.fragment and target.suffix == ".html" and unquote(parsed.fragment) not in page_ids(target):
-        return f"{page.relative_to(html_dir)}: link to missing anchor #{parsed.fragment} in {target.relative_to(html_dir)}"
+        return (
+            f"{page.relative_to(html_dir)}: link to missing anchor #{parsed.fragment} in {target.relative_to(html_dir)}"
+        )
     return None
 
 
@@ -337,6 +350,7 @@ return {scrollWidth: document.documentElement.scrollWidth, viewport: vw, innerWi
 @dataclass
 class SiteReport:
     """What the browser check found; ``problems`` empty means the site passes."""
+
     pages: int = 0
     redirects: int = 0
     problems: list[str] = field(default_factory=list)
@@ -353,22 +367,28 @@ class SiteReport:
     seconds: Counter = field(default_factory=Counter)
 
     def summary(self) -> list[str]:
-        lines = [f"site check: {self.pages} pages (and {self.redirects} redirect(s)), {len(self.problems)} problem(s)",
-                 f"in the browser: {self.pages - self.static_pages} pages, every page written by hand and one of each "
-                 f"structure of the generated profile pages; the other {self.static_pages} generated pages: links, "
-                 f"anchors, images and alt text read from their HTML",
-                 f"accessibility: axe-core {self.axe_version or '?'} with tags {', '.join(self.axe_tags)} "
-                 f"(and {', '.join(AXE_DARK_RULES)} in the dark colour scheme); "
-                 f"fails on {' or '.join(AXE_FAIL_IMPACTS)} violations"]
+        lines = [
+            f"site check: {self.pages} pages (and {self.redirects} redirect(s)), {len(self.problems)} problem(s)",
+            f"in the browser: {self.pages - self.static_pages} pages, every page written by hand and one of each "
+            f"structure of the generated profile pages; the other {self.static_pages} generated pages: links, "
+            f"anchors, images and alt text read from their HTML",
+            f"accessibility: axe-core {self.axe_version or '?'} with tags {', '.join(self.axe_tags)} "
+            f"(and {', '.join(AXE_DARK_RULES)} in the dark colour scheme); "
+            f"fails on {' or '.join(AXE_FAIL_IMPACTS)} violations",
+        ]
         if self.axe_nodes:
             for (rule, impact), n in sorted(self.axe_nodes.items()):
                 lines.append(f"  axe {rule} ({impact}): {n} node(s) on {len(self.axe_pages[rule])} page(s)")
         else:
             lines.append("  axe: no violations on any page")
-        lines.append(f"keyboard: skip link first in tab order checked on every page opened in the browser; focus style of "
-                     f"{self.focus_checked} focusable elements checked")
-        lines.append(f"small screens: {PHONE['width']} px wide, no horizontal page overflow checked on every page opened in "
-                     f"the browser; {len(self.phone_shots)} phone screenshot(s)")
+        lines.append(
+            f"keyboard: skip link first in tab order checked on every page opened in the browser; focus style of "
+            f"{self.focus_checked} focusable elements checked"
+        )
+        lines.append(
+            f"small screens: {PHONE['width']} px wide, no horizontal page overflow checked on every page opened in "
+            f"the browser; {len(self.phone_shots)} phone screenshot(s)"
+        )
         lines.append("timings (s): " + ", ".join(f"{k} {v:.1f}" for k, v in sorted(self.seconds.items())))
         return lines
 
@@ -413,7 +433,9 @@ def check_site(html_dir: Path, shots_dir: Path | None = None, every_page: bool =
             redirect = redirect_target(page)
             if redirect is not None:  # a stub that forwards to another page (checked there)
                 report.redirects += 1
-                issue = check_link(html_dir, page, f"{base}/{(page.parent / redirect).relative_to(html_dir).as_posix()}", base)
+                issue = check_link(
+                    html_dir, page, f"{base}/{(page.parent / redirect).relative_to(html_dir).as_posix()}", base
+                )
                 if issue:
                     problems.append(issue)
                 continue
@@ -434,7 +456,9 @@ def check_site(html_dir: Path, shots_dir: Path | None = None, every_page: bool =
                     problems.append(f"{rel}: image without alt text: {img['src']}")
             charts = driver.execute_script(CHARTS_JS)
             if charts["charts"] > charts["csv"]:
-                problems.append(f"{rel}: {charts['charts']} chart(s) but only {charts['csv']} CSV download(s) of their data")
+                problems.append(
+                    f"{rel}: {charts['charts']} chart(s) but only {charts['csv']} CSV download(s) of their data"
+                )
             for href in set(driver.execute_script(LINKS_JS)):
                 issue = check_link(html_dir, page, href, base)
                 if issue:
@@ -477,6 +501,7 @@ def check_site(html_dir: Path, shots_dir: Path | None = None, every_page: bool =
                 report.focus_checked += focus["checked"]
                 for el in focus["bad"]:
                     problems.append(f"{rel}: no visible focus indicator on {el}")
+
             timed("keyboard", keyboard, rel)
 
             # small screens: at phone width nothing makes the page scroll sideways
@@ -485,8 +510,10 @@ def check_site(html_dir: Path, shots_dir: Path | None = None, every_page: bool =
                 try:
                     res = driver.execute_script(PHONE_JS)
                     if res["scrollWidth"] > res["viewport"]:
-                        problems.append(f"{rel}: at {PHONE['width']} px the page scrolls sideways "
-                                        f"(scrollWidth {res['scrollWidth']} > {res['viewport']})")
+                        problems.append(
+                            f"{rel}: at {PHONE['width']} px the page scrolls sideways "
+                            f"(scrollWidth {res['scrollWidth']} > {res['viewport']})"
+                        )
                     for issue in res["problems"]:
                         problems.append(f"{rel}: at {PHONE['width']} px, {issue}")
                     if shots_dir is not None and chapter:
@@ -495,6 +522,7 @@ def check_site(html_dir: Path, shots_dir: Path | None = None, every_page: bool =
                         report.phone_shots.append(name)
                 finally:
                     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
             timed("phone", phone, rel, chapter)
     finally:
         driver.quit()
