@@ -1,6 +1,6 @@
 # probation-evidence: two commands do everything.
 #   make book   set up (venv, pinned packages, TeX if missing), execute what changed, build HTML + PDF
-#   make test   unit tests, notebook tests (nbval), strict book build, PDF and browser checks
+#   make test   lint and type checks, unit tests, notebook tests (nbval), strict book build, PDF and browser checks
 # Each target calls one thing; the logic lives in tools/ and the package.
 
 PYTHON ?= python3
@@ -13,7 +13,7 @@ BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/*.bib book/_stati
                 $(wildcard tools/*.py) CHANGELOG.md CITATION.cff
 PUBLISHED := _build/.published
 
-.PHONY: book test check-data bench clean setup tex chromium release publish lab validate-methods
+.PHONY: book test lint check-data bench clean setup tex chromium release publish lab validate-methods
 
 book: $(PUBLISHED)
 
@@ -32,12 +32,19 @@ $(STAMP): requirements.txt pyproject.toml
 check-data: $(STAMP)
 	$(BIN)/probation-evidence check-data
 
+# Lint and format check (ruff) and type check (mypy with pandas-stubs), as configured in pyproject.toml.
+# `make test` runs this first; `ruff format` and `ruff check --fix` repair most findings.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
 TEST_WORKERS ?= 2
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-# The book is built first (make book: nothing to do when it is current); the tests then run on two
-# workers (pytest-xdist), each test file on one of them.
-test: $(STAMP) $(PUBLISHED)
+# Lint first (fails fast), then the book is built (make book: nothing to do when it is current); the
+# tests then run on two workers (pytest-xdist), each test file on one of them.
+test: $(STAMP) lint $(PUBLISHED)
 	@bash tools/ensure-chromium.sh
 	@$(BIN)/python tools/ensure_axe.py
 	$(BIN)/probation-evidence check-data

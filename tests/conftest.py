@@ -9,6 +9,7 @@ Two kinds of data in tests:
 
 No test writes to ``data/`` itself.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -58,8 +59,9 @@ def published_book() -> Path:
     with open(ROOT / "_build" / ".test-build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not book_is_current():
-            result = subprocess.run([sys.executable, str(ROOT / "tools" / "build.py")], cwd=ROOT,
-                                    capture_output=True, text=True)
+            result = subprocess.run(
+                [sys.executable, str(ROOT / "tools" / "build.py")], cwd=ROOT, capture_output=True, text=True
+            )
             assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-6000:]
     html = ROOT / "_build" / "html"
     assert (html / "index.html").exists() and (ROOT / "_build" / "pdf" / "probation-evidence.pdf").exists()
@@ -75,6 +77,7 @@ def pytest_collection_modifyitems(session, config, items):
     def rank(item) -> int:
         name = Path(str(item.fspath)).name
         return SLOW_FIRST.index(name) if name in SLOW_FIRST else len(SLOW_FIRST)
+
     items.sort(key=rank)  # stable: the order within each file is kept
 
 

@@ -2,6 +2,7 @@
 website in headless Chromium, and a failed build that leaves the published book untouched.
 
 These tests build into the repository's ``_build`` (as ``make book`` does)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -22,8 +23,9 @@ pytestmark = pytest.mark.book
 
 
 def build(env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "tools" / "build.py")], cwd=ROOT, env=env,
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "build.py")], cwd=ROOT, env=env, capture_output=True, text=True
+    )
 
 
 @pytest.fixture(scope="module")
@@ -40,13 +42,32 @@ def digest_tree(folder: Path) -> str:
 
 
 def test_pdf_has_every_chapter_caption_and_no_reprs(built_book):
-    from check_pdf import (_plain, book_config, catalog_language, check_pdf, layout_problems, notebook_alt_texts,
-                           outline, page_title, pdf_info, pdf_text, read_pages, read_text_area, squash, toc_parts)
+    from check_pdf import (
+        _plain,
+        book_config,
+        catalog_language,
+        check_pdf,
+        layout_problems,
+        notebook_alt_texts,
+        outline,
+        page_title,
+        pdf_info,
+        pdf_text,
+        read_pages,
+        read_text_area,
+        squash,
+        toc_parts,
+    )
 
     assert check_pdf(PDF) == []
     text = squash(pdf_text(PDF))
-    for heading in ("caseloads and the quality of probation work", "staffing trends", "inspection outcomes",
-                    "every pdu inspection in the dataset", "key findings"):
+    for heading in (
+        "caseloads and the quality of probation work",
+        "staffing trends",
+        "inspection outcomes",
+        "every pdu inspection in the dataset",
+        "key findings",
+    ):
         assert heading in text
     # metadata from the same configuration as the website
     config, info = book_config(), pdf_info(PDF)
@@ -65,7 +86,6 @@ def test_pdf_has_every_chapter_caption_and_no_reprs(built_book):
 
 def test_html_has_no_empty_glue(built_book):
     from build import check_html
-
     from probation_evidence import load, present, workforce as wf
 
     check_html(built_book)  # raises on an empty glued value or an object repr

@@ -1,5 +1,6 @@
 """A failed build says what failed and where in its first line (unit tests of the summaries that
 tools/build.py prints; tests/test_rehearsal.py checks them on real failing builds)."""
+
 from __future__ import annotations
 
 import sys
@@ -12,19 +13,25 @@ import build  # noqa: E402
 
 
 def test_execution_summary_takes_the_first_failure():
-    out = ("up to date 01_a.ipynb\nexecuted 02_b.ipynb (3.0 s)\n"
-           "FAILED: notebooks/03_c.ipynb, cell 4: RuntimeError: boom\n"
-           "FAILED: notebooks/04_d.ipynb, cell 2: KeyError: 'x'\n---- notebooks/03_c.ipynb ----\nTraceback ...\n")
+    out = (
+        "up to date 01_a.ipynb\nexecuted 02_b.ipynb (3.0 s)\n"
+        "FAILED: notebooks/03_c.ipynb, cell 4: RuntimeError: boom\n"
+        "FAILED: notebooks/04_d.ipynb, cell 2: KeyError: 'x'\n---- notebooks/03_c.ipynb ----\nTraceback ...\n"
+    )
     assert build.summarise_execution(out) == (
-        "notebooks/03_c.ipynb, cell 4: RuntimeError: boom (and 1 more notebook failure(s) below)")
+        "notebooks/03_c.ipynb, cell 4: RuntimeError: boom (and 1 more notebook failure(s) below)"
+    )
     assert build.summarise_execution("Traceback (most recent call last):\n  boom\n") is None
 
 
 def test_sphinx_summary_gives_repository_path_and_line():
-    out = (f"Running Sphinx\n{build.ROOT}/book/glossary.md:62: WARNING: undefined label: 'x'\n"
-           f"{build.ROOT}/book/intro.md:3: WARNING: later problem\n")
+    out = (
+        f"Running Sphinx\n{build.ROOT}/book/glossary.md:62: WARNING: undefined label: 'x'\n"
+        f"{build.ROOT}/book/intro.md:3: WARNING: later problem\n"
+    )
     assert build.summarise_sphinx("HTML build (strict)")(out) == (
-        "HTML build (strict): book/glossary.md:62: WARNING: undefined label: 'x'")
+        "HTML build (strict): book/glossary.md:62: WARNING: undefined label: 'x'"
+    )
 
 
 def test_sphinx_summary_turns_notebook_lines_into_cells():
@@ -35,26 +42,38 @@ def test_sphinx_summary_turns_notebook_lines_into_cells():
 
 def test_latex_summary_names_the_page_and_line(tmp_path):
     tex = tmp_path / "book.tex"
-    lines = ["\\documentclass{report}", "\\begin{document}",
-             "\\phantomsection\\label{\\detokenize{book/intro::doc}}", "Intro text.",
-             "\\phantomsection\\label{\\detokenize{book/glossary::doc}}", "See {\\hyperref[\\detokenize{book/intro::doc}]{x}}.",
-             "\\undefinedmacro", "\\end{document}"]
+    lines = [
+        "\\documentclass{report}",
+        "\\begin{document}",
+        "\\phantomsection\\label{\\detokenize{book/intro::doc}}",
+        "Intro text.",
+        "\\phantomsection\\label{\\detokenize{book/glossary::doc}}",
+        "See {\\hyperref[\\detokenize{book/intro::doc}]{x}}.",
+        "\\undefinedmacro",
+        "\\end{document}",
+    ]
     tex.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    log = ("This is pdfTeX\n(./book.tex\n! Undefined control sequence.\nl.7 \\undefinedmacro\n\n"
-           "! Emergency stop.\n!  ==> Fatal error occurred, no output PDF file produced!\n")
+    log = (
+        "This is pdfTeX\n(./book.tex\n! Undefined control sequence.\nl.7 \\undefinedmacro\n\n"
+        "! Emergency stop.\n!  ==> Fatal error occurred, no output PDF file produced!\n"
+    )
     summary = build.summarise_latex(tex)(log)
-    assert summary == ("PDF build (LaTeX): book/glossary.md (book.tex, line 7): Undefined control sequence. "
-                       "near `\\undefinedmacro`")
+    assert summary == (
+        "PDF build (LaTeX): book/glossary.md (book.tex, line 7): Undefined control sequence. near `\\undefinedmacro`"
+    )
 
 
 def test_latex_summary_without_a_latex_error_falls_back_to_sphinx(tmp_path):
     out = f"{build.ROOT}/book/intro.md:9: ERROR: Unknown directive type\n"
-    assert build.summarise_latex(tmp_path / "none.tex")(out) == "PDF build: book/intro.md:9: ERROR: Unknown directive type"
+    assert (
+        build.summarise_latex(tmp_path / "none.tex")(out) == "PDF build: book/intro.md:9: ERROR: Unknown directive type"
+    )
 
 
 def test_own_frame_is_the_deepest_in_the_repository():
     def inner():
         raise ValueError("bad")
+
     try:
         inner()
     except ValueError as exc:

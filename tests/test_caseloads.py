@@ -2,6 +2,7 @@
 (tests/fixtures/caseloads with tests/fixtures/inspections); the live chapter agrees with data/; an
 inspection is named one way; and when the data change so that a rule flips, the chapter's glued words,
 its closing lists and the landing page's findings flip with them."""
+
 from __future__ import annotations
 
 import csv
@@ -14,11 +15,11 @@ from types import SimpleNamespace
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
 
-from probation_evidence import caseloads as C, charts, inspections as I, load, pages, rules, workforce as wf  # noqa: E402
-from probation_evidence.figures import caseloads as F  # noqa: E402
+from probation_evidence import caseloads as C, charts, inspections as I, load, pages, rules, workforce as wf
+from probation_evidence.figures import caseloads as F
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -62,8 +63,8 @@ def test_every_figure_is_complete_and_legible(make, live, tmp_path):
     assert isinstance(f, charts.Figure)
     for part in (f.title, f.source, f.units, f.alt, f.caption):
         assert part.strip()
-    assert f.problems(check_drawing=False) == []         # names, texts, n in titles
-    png, csv_path = f.save(tmp_path)                     # draws it: raises if illegible or low in contrast
+    assert f.problems(check_drawing=False) == []  # names, texts, n in titles
+    png, csv_path = f.save(tmp_path)  # draws it: raises if illegible or low in contrast
     assert png.stat().st_size > 10_000
     with csv_path.open(encoding="utf-8") as handle:
         assert len(list(csv.DictReader(handle))) == len(f.data) > 0
@@ -81,14 +82,16 @@ def test_figure_texts_follow_the_data(live):
     for kind in ("CRC", "NPS"):
         pct = float(dist[(dist["provider"] == kind) & (dist["band"] == ">40")]["pct"].iloc[0])
         assert f"{pct:.0f}% of {kind} staff" in f.title
-    assert "reported by" in f.alt and "reported by" in f.caption          # the caseload shares come from a blog
+    assert "reported by" in f.alt and "reported by" in f.caption  # the caseload shares come from a blog
     nf = load.load_table("national_facts")
-    wmt = nf[nf["measure"] == "wmt_national_average_capacity_pct"].assign(when=lambda x: x["date"].astype("datetime64[ns]"))
+    wmt = nf[nf["measure"] == "wmt_national_average_capacity_pct"].assign(
+        when=lambda x: x["date"].astype("datetime64[ns]")
+    )
     latest = wmt.sort_values("when").iloc[-1]
     g = F.caseload_and_workload(live)
     assert f"{latest['value']:.0f}% of capacity" in g.title
-    assert set(g.data["unit"]) == {"cases", "percent of capacity"}          # two measures, each with its unit
-    assert len(g.figure.axes) == 2                                          # never on one scale
+    assert set(g.data["unit"]) == {"cases", "percent of capacity"}  # two measures, each with its unit
+    assert len(g.figure.axes) == 2  # never on one scale
 
 
 # ------------------------------------------------------------------ frozen fixture: exact values
@@ -96,7 +99,7 @@ def test_frozen_contrast_and_models(frozen):
     c = C.contrast(frozen)
     f, v = c["fisher"], c["verdict"]
     assert (f.good, f.totals) == ((5, 1), (7, 21))
-    assert f.p_value == pytest.approx(0.0011891, abs=1e-6)          # hypergeometric sum, computed by hand
+    assert f.p_value == pytest.approx(0.0011891, abs=1e-6)  # hypergeometric sum, computed by hand
     assert f.odds_ratio == pytest.approx(37.94, abs=0.01)
     assert (f.or_ci_low, f.or_ci_high) == (pytest.approx(2.74, abs=0.01), pytest.approx(2473.6, abs=0.5))
     assert v.code == "established" and c["nps_better"]
@@ -109,10 +112,19 @@ def test_frozen_contrast_and_models(frozen):
     assert "smallest count, one CRC rated Good or better" in logistic["What it adds"]
     ordinal = rows["Ordered logistic regression"]
     assert ordinal["Odds ratio, NPS against CRC (95% interval)"].startswith("50.4 (Wald 3.8 to 672")
-    assert "only one provider in all was rated Inadequate and no NPS division was rated Inadequate" in ordinal["What it adds"]
+    assert (
+        "only one provider in all was rated Inadequate and no NPS division was rated Inadequate"
+        in ordinal["What it adds"]
+    )
     # plain words, no machine notes
     text = " ".join(C.texts(frozen).values()) + C.models_table(frozen).frame.to_string()
-    for fragment in ("Data are thin", "level(s)", "Logistic GLM", "not reported as the main result", "Wald 95% intervals."):
+    for fragment in (
+        "Data are thin",
+        "level(s)",
+        "Logistic GLM",
+        "not reported as the main result",
+        "Wald 95% intervals.",
+    ):
         assert fragment not in text
 
 
@@ -127,15 +139,23 @@ def test_frozen_closing_lists(frozen):
     assert rating.verdict.code == "untestable" and rating.verdict.details["min_attainable_p"] == pytest.approx(0.25)
     assert by_what["Quality falls at 50 cases"].verdict.code == "untestable"
     t = C.texts(frozen)
-    assert t["established_text"].startswith("In the 2018/19 round CRCs were rated Good or better less often than NPS "
-                                            "divisions (1 of 21 CRCs against 5 of 7 NPS divisions; Fisher exact p = 0.001)")
+    assert t["established_text"].startswith(
+        "In the 2018/19 round CRCs were rated Good or better less often than NPS "
+        "divisions (1 of 21 CRCs against 5 of 7 NPS divisions; Fisher exact p = 0.001)"
+    )
     not_est = t["not_established_text"]
     assert "not shown to differ from the national rate of 29%" in not_est and "(median 32%)" in not_est
     assert "with 7 values the smallest possible p is 0.016, and the test had 13% power" in not_est
-    assert "staff shortfalls and poor ratings go together (p = 0.75; with these data the smallest possible p is 0.25" in not_est
-    assert "go together" not in t["established_text"]                 # issue 13, item 1
+    assert (
+        "staff shortfalls and poor ratings go together (p = 0.75; with these data the smallest possible p is 0.25"
+        in not_est
+    )
+    assert "go together" not in t["established_text"]  # issue 13, item 1
     assert "HM Inspectorate of Probation found that practitioners holding 50 or more cases" in t["others_text"]
-    assert "117% of capacity in the monthly snapshots to June 2024 (reported by Channel 4 News), above the 110%" in t["others_text"]
+    assert (
+        "117% of capacity in the monthly snapshots to June 2024 (reported by Channel 4 News), above the 110%"
+        in t["others_text"]
+    )
 
 
 def test_frozen_key_findings(frozen):
@@ -146,37 +166,50 @@ def test_frozen_key_findings(frozen):
         "high-quality work, and 46% of the almost 2,000 practitioners it interviewed found their workload manageable. "
         "That quality falls *at* 50 cases is not established: the inspection data that would test it, case by case or "
         "by caseload band, are not published, and the figure is a judgement from inspection evidence and interviews, "
-        "not an estimate with an interval.")
+        "not an estimate with an interval."
+    )
     assert contrast["text"] == (
         "**CRCs were rated Good or better less often than NPS divisions: an ecological contrast, not a test of "
         "caseloads.** In the 2018/19 round 1 of 21 CRCs but 5 of 7 NPS divisions were rated Good or better (Fisher "
         "exact p = 0.001); the inspectorate's 2020 spending-review submission, reported by Russell Webster (blog), put "
         "86% of CRC staff and 33% of NPS staff above 40 cases. The two kinds of provider also differed in the risk of "
         "the people they supervised, in ownership and in contracts, so the contrast is consistent with the 50-case "
-        "finding but cannot test it.")
+        "finding but cannot test it."
+    )
     assert workload["text"] == (
         "**Caseload is not workload.** The ministers' average caseload per probation officer barely moved (36.0 cases "
         "in the year to June 2022, 35.2 in the year to June 2024), while the national average on the Ministry's "
-        "workload tool, which weights each case by its type and risk, was 117% of capacity in the monthly snapshots to "
-        "June 2024 (reported by Channel 4 News): above the 110% the Ministry treats as excessive when it lasts 4 weeks. "
-        "Counting cases and weighting them measure different things.")
-    assert [k["section"] for k in (threshold, contrast, workload)] == ["caseload-threshold", "caseload-contrast",
-                                                                      "caseload-not-workload"]
+        "workload tool, which weights each case by its type and risk, was 117% of capacity in the monthly snapshots "
+        "to June 2024 (reported by Channel 4 News): above the 110% the Ministry treats as excessive when it lasts 4 "
+        "weeks. Counting cases and weighting them measure different things."
+    )
+    assert [k["section"] for k in (threshold, contrast, workload)] == [
+        "caseload-threshold",
+        "caseload-contrast",
+        "caseload-not-workload",
+    ]
 
 
 def test_frozen_texts_are_complete_and_plain(frozen):
     t = C.texts(frozen)
     assert all(str(v).strip() for v in t.values())
-    assert "*" not in " ".join(t.values())                               # glued text is not parsed as Markdown
+    assert "*" not in " ".join(t.values())  # glued text is not parsed as Markdown
     assert t["documented_sentence"].startswith("The one inspection that publishes all of these")
     assert "Leicester, Leicestershire and Rutland (fieldwork Nov 2022, published Feb 2023)" in t["documented_sentence"]
     assert "32 of 102 cases (31%, 95% interval 23 to 41%)" in t["documented_sentence"]
     assert t["vacancy_model"].startswith("No regression model of the rating is reported: seven inspections are fewer")
-    assert (t["n_interviewed"], t["rea_papers"], t["crc_over50"], t["crc_over60"]) == ("almost 2,000", "over 3,000",
-                                                                                     "two-thirds", "42%")
+    assert (t["n_interviewed"], t["rea_papers"], t["crc_over50"], t["crc_over60"]) == (
+        "almost 2,000",
+        "over 3,000",
+        "two-thirds",
+        "42%",
+    )
     words = dict(C.conclusions(frozen))
     assert words["Source of the national workload average"].word == "reported by Channel 4 News"
-    assert words["Are practitioners overloaded? (national average workload against full capacity)"].word == "on average, yes"
+    assert (
+        words["Are practitioners overloaded? (national average workload against full capacity)"].word
+        == "on average, yes"
+    )
 
 
 # ------------------------------------------------------------------ the live chapter
@@ -190,8 +223,9 @@ def test_live_texts_agree_with_the_data(live):
     rating = dict(C.conclusions(live))["Higher vacancy rates with worse ratings (PDUs)"]
     assert rating.code in ("established", "not_established", "not_established_low_power", "untestable")
     placed = {c.what: c.status for c in C.claims(live)}
-    assert placed["Higher vacancy rates with worse ratings (PDUs)"] == ("established" if rating.code == "established"
-                                                                       else "not_established")
+    assert placed["Higher vacancy rates with worse ratings (PDUs)"] == (
+        "established" if rating.code == "established" else "not_established"
+    )
     assert f"among those {C._count(n_vac)} inspections" in (t["established_text"] + t["not_established_text"]).lower()
     wmt = load.load_table("national_facts").query("measure == 'wmt_national_average_capacity_pct'")
     latest = wmt.assign(when=wmt["date"].astype("datetime64[ns]")).sort_values("when").iloc[-1]
@@ -214,9 +248,9 @@ def test_notebook_narrates_and_declares_its_tables():
     nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
     assert sorted(nb["metadata"]["probation_evidence"]["tables"]) == sorted(C.TABLES)
     code = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
-    assert sum(len(c.splitlines()) for c in code) <= 40                  # the computing lives in the package
+    assert sum(len(c.splitlines()) for c in code) <= 40  # the computing lives in the package
     markdown = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
-    assert "inspected in late 2022" not in markdown                      # one way to name an inspection
+    assert "inspected in late 2022" not in markdown  # one way to name an inspection
     assert "go together" not in markdown.split("(caseload-conclusions)=")[1].split("**Not established.**")[0]
 
 
@@ -260,10 +294,16 @@ def test_contrast_words_follow_the_data(tmp_path, case):
         crc = [r for r in rows if r["inspection_round"] == C.ROUND and r["org_type"] == "CRC" and r["overall_rating"]]
         nps = [r for r in rows if r["inspection_round"] == C.ROUND and r["org_type"] == "NPS" and r["overall_rating"]]
         for i, r in enumerate(crc):
-            r["overall_rating"] = ("Requires improvement" if case == "apart" else
-                                   "Good" if i < round(len(crc) * 5 / 7) else "Requires improvement")
+            r["overall_rating"] = (
+                "Requires improvement"
+                if case == "apart"
+                else "Good"
+                if i < round(len(crc) * 5 / 7)
+                else "Requires improvement"
+            )
         for i, r in enumerate(nps):
             r["overall_rating"] = "Good" if case == "apart" or i < 5 else "Requires improvement"
+
     _edit(folder, "provider_inspections", edit)
     d = C.load_data(folder)
     t = C.texts(d)
@@ -275,14 +315,18 @@ def test_contrast_words_follow_the_data(tmp_path, case):
         assert finding.startswith("**CRCs were rated Good or better less often than NPS divisions")
         assert "established by the book's rule" in figure.alt
     else:
-        assert placed == "not_established" and t["c_verdict"].startswith("By the book's rule the difference is not established")
+        assert placed == "not_established" and t["c_verdict"].startswith(
+            "By the book's rule the difference is not established"
+        )
         assert "CRCs and NPS divisions differed" in t["not_established_text"]
         assert finding.startswith("**No difference in ratings between CRCs and NPS divisions is established.**")
         assert "not established by the book's rule" in figure.alt
 
 
-@pytest.mark.parametrize("case, baseline_word, rating_status", [("above_and_apart", "higher than", "established"),
-                                                                ("below_and_mixed", "lower than", "not_established")])
+@pytest.mark.parametrize(
+    "case, baseline_word, rating_status",
+    [("above_and_apart", "higher than", "established"), ("below_and_mixed", "lower than", "not_established")],
+)
 def test_vacancy_words_follow_the_data(tmp_path, case, baseline_word, rating_status):
     folder = _copy(tmp_path, case)
     d = C.load_data(folder)
@@ -298,9 +342,14 @@ def test_vacancy_words_follow_the_data(tmp_path, case, baseline_word, rating_sta
             if row["inspection_id"] in ids:
                 inadequate = j % 2 == 0
                 row["overall_rating"] = "Inadequate" if inadequate else "Requires improvement"
-                value = national + (15 if inadequate else 3) + j / 2 if case == "above_and_apart" else national * (0.3 + 0.04 * j)
+                value = (
+                    national + (15 if inadequate else 3) + j / 2
+                    if case == "above_and_apart"
+                    else national * (0.3 + 0.04 * j)
+                )
                 row["po_vacancy_pct"] = f"{value:.1f}"
                 j += 1
+
     _edit(folder, "pdu_inspections", edit)
     d = C.load_data(folder)
     placed = {c.what: c for c in C.claims(d)}
@@ -332,6 +381,7 @@ def test_workload_words_and_attribution_follow_the_data(tmp_path, case):
                 else:
                     r["source_type"] = "primary"
                     r["source_url"] = "https://www.gov.uk/government/statistics/example-workload-release"
+
     _edit(folder, "national_facts", edit)
     d = C.load_data(folder)
     t = C.texts(d)
@@ -354,6 +404,7 @@ def test_average_caseload_word_follows_the_data(tmp_path):
         for r in rows:
             if r["measure"] == "po_average_caseload" and wf.period_end(r["period"]) == series.index[-1]:
                 r["value"] = f"{0.8 * series.iloc[0]:.1f}"
+
     _edit(folder, "caseload_facts", edit)
     d = C.load_data(folder)
     assert C.texts(d)["avg_word"] == "fell"
@@ -368,6 +419,7 @@ def test_caseload_share_attribution_follows_the_data(tmp_path):
         for r in rows:
             if r["band"] == ">40":
                 r["source_url"] = "https://www.justiceinspectorates.gov.uk/hmiprobation/example-submission/"
+
     _edit(folder, "caseload_distribution", edit)
     d = C.load_data(folder)
     finding = C.key_findings(d)[1]["text"]
@@ -375,27 +427,40 @@ def test_caseload_share_attribution_follows_the_data(tmp_path):
     assert "reported by" not in finding
 
 
-@pytest.mark.parametrize("verdict, bend, code", [("threshold", (44.0, 58.0), "established"),
-                                                 ("curved", (44.0, 58.0), "not_established"),
-                                                 ("threshold", (60.0, 75.0), "not_established")])
+@pytest.mark.parametrize(
+    "verdict, bend, code",
+    [
+        ("threshold", (44.0, 58.0), "established"),
+        ("curved", (44.0, 58.0), "not_established"),
+        ("threshold", (60.0, 75.0), "not_established"),
+    ],
+)
 def test_threshold_words_follow_the_analysis(frozen, verdict, bend, code):
     """With a case-level file in data/, the words follow the threshold rule (the analysis itself is
     tested in test_threshold*.py; here a stand-in result of each kind)."""
     from probation_evidence import threshold as T
-    result = SimpleNamespace(verdict=verdict, verdict_text=T.VERDICTS[verdict], threshold=verdict == "threshold",
-                             direction="quality is lower at higher caseloads", bend=(bend[0] + bend[1]) / 2,
-                             bend_low=bend[0], bend_high=bend[1], bend_test_p=0.001)
+
+    result = SimpleNamespace(
+        verdict=verdict,
+        verdict_text=T.VERDICTS[verdict],
+        threshold=verdict == "threshold",
+        direction="quality is lower at higher caseloads",
+        bend=(bend[0] + bend[1]) / 2,
+        bend_low=bend[0],
+        bend_high=bend[1],
+        bend_test_p=0.001,
+    )
     v = C.threshold_verdict(frozen, result)
     assert v.code == code
     d = C.CaseloadData(frozen.facts, frozen.distribution, frozen.sources, frozen.local, frozen.inspection)
-    d.__dict__["threshold_analysis"] = result                            # as if a file had been analysed
+    d.__dict__["threshold_analysis"] = result  # as if a file had been analysed
     placed = {c.what: c.status for c in C.claims(d)}["Quality falls at 50 cases"]
     finding = C.key_findings(d)[0]["text"]
     if code == "established":
         assert placed == "established" and "now supported by the case-level data" in finding
     else:
         assert placed == "not_established" and "not established by the data in this edition" in finding
-    assert C.threshold_verdict(frozen).code == "untestable"              # no file in the fixture
+    assert C.threshold_verdict(frozen).code == "untestable"  # no file in the fixture
 
 
 def test_rules_used_here_are_stated_on_the_methods_page():

@@ -1,6 +1,7 @@
 """The chart helpers: the legibility check fails on overlapping charts, series break where they
 should, time axes tick at quarter ends, titles give shares with their n, and a Figure renders
 as a numbered MyST figure with its alt text, caption and data."""
+
 from __future__ import annotations
 
 import json
@@ -8,12 +9,12 @@ import json
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
 
-from probation_evidence import charts  # noqa: E402
+from probation_evidence import charts
 
 
 @pytest.fixture(autouse=True)
@@ -31,7 +32,7 @@ def test_overlapping_tick_labels_fail():
     assert any("x-axis tick labels" in p for p in problems)
     with pytest.raises(charts.ChartLegibilityError):
         charts.check_legible(fig)
-    ax.tick_params(axis="x", labelrotation=90)       # the same chart, made legible
+    ax.tick_params(axis="x", labelrotation=90)  # the same chart, made legible
     fig.set_size_inches(6, 8)
     assert not [p for p in charts.legibility_problems(fig) if "tick labels" in p]
 
@@ -58,7 +59,7 @@ def test_decorations_may_sit_under_the_legend():
     ax.plot(range(10), range(10), label="rising line")
     shade = ax.axvspan(0, 3, color="#eeeeee", zorder=0)
     ax.legend(loc="upper left")
-    assert any("legend covers" in p for p in charts.legibility_problems(fig))   # an unmarked patch counts as data
+    assert any("legend covers" in p for p in charts.legibility_problems(fig))  # an unmarked patch counts as data
     charts.decoration(shade)
     assert charts.legibility_problems(fig) == []
 
@@ -79,18 +80,18 @@ def test_segments_break_at_definitions_and_gaps():
     runs = charts.segments(values, defs)
     assert [len(r) for r in runs] == [2, 2, 2]
     assert runs[1].index[0] == pd.Timestamp("2021-09-30")
-    assert [len(r) for r in charts.segments(values)] == [4, 2]                 # only the gap
+    assert [len(r) for r in charts.segments(values)] == [4, 2]  # only the gap
     annual = pd.Series([1.0, 2, 3], index=pd.to_datetime(["2015-03-31", "2016-03-31", "2018-03-31"]))
     assert [len(r) for r in charts.segments(annual)] == [1, 1, 1]
     assert [len(r) for r in charts.segments(annual, max_gap_quarters=4)] == [2, 1]
 
 
 def test_plot_segments_draws_one_line_per_run_with_one_label():
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     values = pd.Series([1.0, 2, 3], index=pd.to_datetime(["2021-03-31", "2021-06-30", "2022-03-31"]))
     lines = charts.plot_segments(ax, values, label="series")
     assert len(lines) == 2
-    assert [ln.get_label() for ln in lines][0] == "series" and lines[1].get_label().startswith("_")
+    assert lines[0].get_label() == "series" and lines[1].get_label().startswith("_")
 
 
 # ------------------------------------------------------------------ quarter axis
@@ -108,15 +109,18 @@ def test_quarter_axis_ticks_fall_on_quarter_ends():
 
 
 # ------------------------------------------------------------------ titles
-@pytest.mark.parametrize("title, ok", [
-    ("100% of case-work ratings are Inadequate", False),
-    ("71% of regions are rated Inadequate", False),
-    ("5 of 7 (71%) inspections in the region were rated Inadequate", True),
-    ("Ratings (n = 42): 100% Inadequate", True),
-    ("Officer numbers rose 7.0% in a year", True),
-    ("PSO numbers changed by -11.8% (+2.0% on the quarter)", True),
-    ("Leaving rates were 6.3% in the year to June 2025", True),
-])
+@pytest.mark.parametrize(
+    "title, ok",
+    [
+        ("100% of case-work ratings are Inadequate", False),
+        ("71% of regions are rated Inadequate", False),
+        ("5 of 7 (71%) inspections in the region were rated Inadequate", True),
+        ("Ratings (n = 42): 100% Inadequate", True),
+        ("Officer numbers rose 7.0% in a year", True),
+        ("PSO numbers changed by -11.8% (+2.0% on the quarter)", True),
+        ("Leaving rates were 6.3% in the year to June 2025", True),
+    ],
+)
 def test_title_percentages_need_their_n(title, ok):
     assert (charts.title_problems(title) == []) is ok
 
@@ -130,11 +134,20 @@ def _figure(**over):
     fig, ax = plt.subplots(figsize=(5, 3))
     ax.plot([1, 2, 3], [1, 2, 3], label="x")
     ax.legend(loc="lower right")
-    kw = dict(title="A title stating a finding", source="A source", units="FTE",
-              alt='Alt text: with a colon, "quotes" and # hash', caption="Caption {braces} and *stars*")
+    kw = dict(
+        title="A title stating a finding",
+        source="A source",
+        units="FTE",
+        alt='Alt text: with a colon, "quotes" and # hash',
+        caption="Caption {braces} and *stars*",
+    )
     kw.update(over)
-    return charts.Figure(over.pop("name", "fig-test"), fig, pd.DataFrame({"x": [1, 2, 3]}),
-                         **{k: v for k, v in kw.items() if k != "name"})
+    return charts.Figure(
+        over.pop("name", "fig-test"),
+        fig,
+        pd.DataFrame({"x": [1, 2, 3]}),
+        **{k: v for k, v in kw.items() if k != "name"},
+    )
 
 
 def test_figure_requires_its_parts():
@@ -152,7 +165,7 @@ def test_figure_markdown_is_a_numbered_myst_figure(tmp_path):
     md = f.markdown()
     assert md.startswith(":::{figure} chart-data/fig-test.png\n---\nname: fig-test\n")
     alt_line = next(line for line in md.splitlines() if line.startswith("alt: "))
-    assert json.loads(alt_line[len("alt: "):]) == f.alt                # quoted: colons and '#' survive
+    assert json.loads(alt_line[len("alt: ") :]) == f.alt  # quoted: colons and '#' survive
     assert r"Caption \{braces\} and \*stars\*" in md
     assert "{download}`fig-test.csv <chart-data/fig-test.csv>`" in md
     assert repr(f) == "Figure fig-test: A title stating a finding"
@@ -171,7 +184,6 @@ def test_figure_save_refuses_an_illegible_chart(tmp_path):
     assert not (tmp_path / "fig-bad.png").exists()
 
 
-
 def test_figure_save_refuses_low_contrast_text_and_agrees_with_the_separate_checks(tmp_path):
     fig, ax = plt.subplots(figsize=(5, 3))
     ax.plot(range(10), range(10))
@@ -185,6 +197,7 @@ def test_figure_save_refuses_low_contrast_text_and_agrees_with_the_separate_chec
     ax.texts[0].set_color("#222222")
     png, _ = f.save(tmp_path)
     assert png.exists()
+
 
 # ------------------------------------------------------------------ PNG output
 def _png_mode_and_pixels(png: bytes):

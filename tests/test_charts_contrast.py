@@ -1,15 +1,16 @@
 """Chart text meets WCAG 2.2 AA contrast (4.5:1): the arithmetic, the text colours the house
 style offers, and the check that ``charts.finish`` runs on every chart."""
+
 from __future__ import annotations
 
 import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
 
-from probation_evidence import charts  # noqa: E402
+from probation_evidence import charts
 
 
 @pytest.fixture(autouse=True)
@@ -80,9 +81,9 @@ def test_background_is_measured_under_the_text():
     ax.set_xlim(0, 10)
     ax.set_ylim(0, 10)
     ax.axvspan(0, 5, color=charts.OKABE_ITO["blue"])
-    ax.text(1, 5, "white on blue", color="white")    # 5.2:1 on the span: passes
-    ax.text(6, 5, "white on white", color="white")   # no span behind it: fails
-    ax.text(1, 2, "dark on blue", color="#262626")   # 3.2:1 on the span: fails
+    ax.text(1, 5, "white on blue", color="white")  # 5.2:1 on the span: passes
+    ax.text(6, 5, "white on white", color="white")  # no span behind it: fails
+    ax.text(1, 2, "dark on blue", color="#262626")  # 3.2:1 on the span: fails
     problems = charts.text_contrast_problems(fig)
     assert len(problems) == 2
     assert any("'white on white'" in p for p in problems) and any("'dark on blue'" in p for p in problems)

@@ -1,6 +1,7 @@
 """The PDF layout and metadata checks (tools/check_pdf.py) on word-box fixtures and on small
 PDFs made here with pdflatex: they pass a clean page and fail, naming the page and the words,
 on text beyond the margins, below the footer, and on blank pages."""
+
 from __future__ import annotations
 
 import shutil
@@ -34,14 +35,15 @@ def body_line(y=100.0, x0=72.0, x1=523.0, text="text") -> Word:
 
 # ---- word boxes against the text area -------------------------------------------------------------
 
+
 def test_a_full_page_passes():
     words = HEADER + [body_line(y) for y in range(80, 760, 12)] + [body_line(757.1, text="last")] + FOOTER
     assert layout_problems([page(words)], AREA) == []
 
 
 def test_text_beyond_the_right_margin_is_named_with_its_page():
-    words = HEADER + [body_line(), Word(500, 200, 541.7, 213, "Inadequate"), Word(547, 200, 558, 213, "(%")] + FOOTER
-    problems = layout_problems([page(HEADER + [body_line()] + FOOTER), page(words, 2)], AREA)
+    words = [*HEADER, body_line(), Word(500, 200, 541.7, 213, "Inadequate"), Word(547, 200, 558, 213, "(%"), *FOOTER]
+    problems = layout_problems([page([*HEADER, body_line(), *FOOTER]), page(words, 2)], AREA)
     assert len(problems) == 1
     assert problems[0].startswith("page 2 of 2: text beyond the right margin (by up to 35 pt)")
     assert "'Inadequate'" in problems[0] and "'(%'" in problems[0]
@@ -58,15 +60,17 @@ def test_text_beyond_the_left_margin():
 
 
 def test_blank_pages_are_reported_even_with_header_and_footer():
-    problems = layout_problems([page(HEADER + [body_line()] + FOOTER), page(HEADER + FOOTER, 2), page([], 3)], AREA)
-    assert problems == ["page 2 of 3: no body text (a blank page, or only a running header or footer)",
-                        "page 3 of 3: no body text (a blank page, or only a running header or footer)"]
+    problems = layout_problems([page([*HEADER, body_line(), *FOOTER]), page(HEADER + FOOTER, 2), page([], 3)], AREA)
+    assert problems == [
+        "page 2 of 3: no body text (a blank page, or only a running header or footer)",
+        "page 3 of 3: no body text (a blank page, or only a running header or footer)",
+    ]
 
 
 def test_text_below_the_footer_or_between_body_and_footer():
     second_footer_line = Word(72, 804.5, 97, 813.9, "Units")
     into_margin = Word(72, 772, 110, 785, "overflowing")
-    problems = layout_problems([page(HEADER + [body_line()] + FOOTER + [second_footer_line, into_margin])], AREA)
+    problems = layout_problems([page([*HEADER, body_line(), *FOOTER, second_footer_line, into_margin])], AREA)
     assert len(problems) == 1 and "outside the running header and footer" in problems[0]
     assert "'Units'" in problems[0] and "'overflowing'" in problems[0]
 
@@ -78,8 +82,10 @@ def test_two_sided_pages_use_their_own_left_margin():
 
 
 def test_parse_text_area_converts_tex_points():
-    area = parse_text_area("oddleft=72.26999pt evenleft=72.26999pt width=452.9679pt top=72.26999pt "
-                           "height=700.50687pt headsep=25.0pt footskip=30.0pt twoside=0")
+    area = parse_text_area(
+        "oddleft=72.26999pt evenleft=72.26999pt width=452.9679pt top=72.26999pt "
+        "height=700.50687pt headsep=25.0pt footskip=30.0pt twoside=0"
+    )
     assert area.odd_left == pytest.approx(72.0, abs=0.01) and area.width == pytest.approx(451.28, abs=0.01)
     assert area.bottom == pytest.approx(769.9, abs=0.05) and not area.twoside
     with pytest.raises(ValueError, match="lacks width"):
@@ -87,9 +93,11 @@ def test_parse_text_area_converts_tex_points():
 
 
 def test_parse_bbox_reads_pages_and_unescapes_words():
-    xhtml = ('<doc><page width="595.276000" height="841.890000">'
-             '<word xMin="72.0" yMin="100.5" xMax="90.25" yMax="112.0">R&amp;A</word></page>'
-             '<page width="595.276000" height="841.890000"></page></doc>')
+    xhtml = (
+        '<doc><page width="595.276000" height="841.890000">'
+        '<word xMin="72.0" yMin="100.5" xMax="90.25" yMax="112.0">R&amp;A</word></page>'
+        '<page width="595.276000" height="841.890000"></page></doc>'
+    )
     pages = parse_bbox(xhtml)
     assert [p.number for p in pages] == [1, 2]
     assert pages[0].words == [Word(72.0, 100.5, 90.25, 112.0, "R&A")] and pages[1].words == []
@@ -97,22 +105,32 @@ def test_parse_bbox_reads_pages_and_unescapes_words():
 
 # ---- real PDFs ------------------------------------------------------------------------------------
 
-needs_tex = pytest.mark.skipif(shutil.which("pdflatex") is None or shutil.which("pdftotext") is None,
-                               reason="needs pdflatex and poppler-utils (make test installs them)")
+needs_tex = pytest.mark.skipif(
+    shutil.which("pdflatex") is None or shutil.which("pdftotext") is None,
+    reason="needs pdflatex and poppler-utils (make test installs them)",
+)
 
-PREAMBLE = r"""\documentclass[a4paper,10pt]{report}
+PREAMBLE = (
+    r"""\documentclass[a4paper,10pt]{report}
 \usepackage[hmargin=1in,vmargin=1in]{geometry}
 \usepackage{fancyhdr}
 \pagestyle{fancy}\fancyhf{}\fancyhead[R]{Running header}\fancyfoot[R]{\thepage}
-""" + TEXT_AREA_LATEX + r"""
+"""
+    + TEXT_AREA_LATEX
+    + r"""
 \begin{document}
 """
+)
 
 
 def compile_pdf(folder: Path, body: str, name: str = "doc") -> Path:
     (folder / f"{name}.tex").write_text(PREAMBLE + body + "\n\\end{document}\n", encoding="utf-8")
-    proc = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", f"{name}.tex"], cwd=folder,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", f"{name}.tex"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stdout[-2000:]
     return folder / f"{name}.pdf"
 
@@ -131,11 +149,16 @@ def test_clean_pdf_passes(tmp_path):
 
 @needs_tex
 def test_latex_overflow_and_blank_page_fail(tmp_path):
-    body = (r"A first page of ordinary text." "\n\\newpage\n"
-            r"\noindent\hbox{A table far too wide: column\_name\_that\_does\_not\_break and more words here "
-            r"and still more words beyond the edge of the page}" "\n\\newpage\n"
-            r"\null" "\n\\newpage\n"
-            r"Last page.")
+    body = (
+        r"A first page of ordinary text."
+        "\n\\newpage\n"
+        r"\noindent\hbox{A table far too wide: column\_name\_that\_does\_not\_break and more words here "
+        r"and still more words beyond the edge of the page}"
+        "\n\\newpage\n"
+        r"\null"
+        "\n\\newpage\n"
+        r"Last page."
+    )
     problems = pdf_layout(compile_pdf(tmp_path, body))
     assert len(problems) == 2, problems
     assert problems[0].startswith("page 2 of 4: text beyond the right margin") and "'beyond'" in problems[0]
@@ -151,15 +174,17 @@ def test_latex_text_below_the_text_area_fails(tmp_path):
 
 @needs_tex
 def test_pdf_without_text_area_is_reported(tmp_path):
-    (tmp_path / "plain.tex").write_text("\\documentclass{article}\\begin{document}Hello\\end{document}\n",
-                                        encoding="utf-8")
+    (tmp_path / "plain.tex").write_text(
+        "\\documentclass{article}\\begin{document}Hello\\end{document}\n", encoding="utf-8"
+    )
     subprocess.run(["pdflatex", "-interaction=nonstopmode", "plain.tex"], cwd=tmp_path, capture_output=True, check=True)
     assert check_pdf.read_text_area(tmp_path / "plain.pdf") is None
 
 
 @needs_tex
 def test_metadata_language_and_outline(tmp_path):
-    (tmp_path / "meta.tex").write_text(r"""\documentclass{report}
+    (tmp_path / "meta.tex").write_text(
+        r"""\documentclass{report}
 \usepackage{hyperref}
 \hypersetup{pdftitle={Mini book}, pdfauthor={Some authors}, pdfsubject={About}, pdflang={en-GB}}
 \begin{document}
@@ -169,12 +194,19 @@ def test_metadata_language_and_outline(tmp_path):
 \phantomsection\addcontentsline{toc}{part}{Part two}
 \chapter{Chapter B}
 \end{document}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     for _ in range(2):
-        subprocess.run(["pdflatex", "-interaction=nonstopmode", "meta.tex"], cwd=tmp_path, capture_output=True, check=True)
+        subprocess.run(
+            ["pdflatex", "-interaction=nonstopmode", "meta.tex"], cwd=tmp_path, capture_output=True, check=True
+        )
     pdf = tmp_path / "meta.pdf"
     assert check_pdf.catalog_language(pdf) == "en-GB"
-    assert check_pdf.outline(pdf) == [("Part one", [("Chapter A", [("A section", [])])]), ("Part two", [("Chapter B", [])])]
+    assert check_pdf.outline(pdf) == [
+        ("Part one", [("Chapter A", [("A section", [])])]),
+        ("Part two", [("Chapter B", [])]),
+    ]
     (tmp_path / "a.md").write_text("# Chapter A\n", encoding="utf-8")
     (tmp_path / "b.md").write_text("# Chapter B\n", encoding="utf-8")
     config = {"title": "Mini book", "author": "Some authors", "sphinx": {"config": {"language": "en_GB"}}}

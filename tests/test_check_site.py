@@ -1,6 +1,7 @@
 """The accessibility machinery itself: the browser check finds what it claims to find (on a small
 site made to fail), axe-core is fetched only when its pinned integrity matches, and the local
 Sphinx extension's markup fixes are exact and idempotent."""
+
 from __future__ import annotations
 
 import io
@@ -19,23 +20,32 @@ import pe_sphinx  # noqa: E402
 
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title><link rel="icon" href="data:,"><style>body {{ margin: 0; font: 16px sans-serif; }} {style}</style></head>
+<title>{title}</title><link rel="icon" href="data:,">
+<style>body {{ margin: 0; font: 16px sans-serif; }} {style}</style></head>
 <body>{body}</body></html>"""
 
-GOOD = PAGE.format(title="Good page", style="a:focus-visible { outline: 3px solid #0b3d91; }", body="""
+GOOD = PAGE.format(
+    title="Good page",
+    style="a:focus-visible { outline: 3px solid #0b3d91; }",
+    body="""
 <a href="#main">Skip to main content</a>
 <main id="main"><article class="bd-article"><h1>Good page</h1>
 <div style="overflow-x: auto"><table><caption>Wide, in its own box</caption>
 <tr><th scope="col">Region</th><th scope="col">Notes</th></tr>
-<tr><td>North East</td><td style="white-space: nowrap">a long line of table text that is much wider than a phone screen</td></tr>
+<tr><td>North East</td>
+<td style="white-space: nowrap">a long line of table text that is much wider than a phone screen</td></tr>
 </table></div>
 <div class="cell_output"><img alt="A chart" style="max-width: 100%" src="chart.png" width="600" height="300"></div>
 <p><a href="chart.csv">Data for the chart (CSV)</a></p>
-</article></main>""")
+</article></main>""",
+)
 
-BAD = PAGE.format(title="Bad page", style="a:focus { outline: none; } .faint { color: #aaaaaa; } "
-                  "html[data-theme=dark] body { background: #14181e; color: #ced6dd; } "
-                  "html[data-theme=dark] .dark-only { color: #48566b; }", body="""
+BAD = PAGE.format(
+    title="Bad page",
+    style="a:focus { outline: none; } .faint { color: #aaaaaa; } "
+    "html[data-theme=dark] body { background: #14181e; color: #ced6dd; } "
+    "html[data-theme=dark] .dark-only { color: #48566b; }",
+    body="""
 <main id="content"><article class="bd-article"><h1>Bad page</h1>
 <p class="faint">Grey text on white.</p>
 <p class="dark-only">Readable in the light scheme only.</p>
@@ -43,10 +53,12 @@ BAD = PAGE.format(title="Bad page", style="a:focus { outline: none; } .faint { c
 <button type="button" aria-label="Close">Open menu</button>
 <table><caption>Wide, widening the page</caption>
 <tr><th scope="col">Region</th><th scope="col">Notes</th></tr>
-<tr><td>North East</td><td style="white-space: nowrap">a long line of table text that is much wider than a phone screen</td></tr>
+<tr><td>North East</td>
+<td style="white-space: nowrap">a long line of table text that is much wider than a phone screen</td></tr>
 </table>
 <div class="cell_output"><img alt="A chart" src="chart.png" width="600" height="300"></div>
-</article></main>""")
+</article></main>""",
+)
 
 
 def png(width: int, height: int) -> bytes:
@@ -130,7 +142,7 @@ def test_pinned_axe_is_cached_and_a_missing_cache_says_how_to_fetch_it(monkeypat
     cached = ensure_axe.axe_path()  # make test fetches it before the tests run
     assert ensure_axe.AXE_VERSION in cached.read_text(encoding="utf-8")[:200]
     monkeypatch.setattr(ensure_axe, "CACHE", tmp_path / "nothing-here")
-    with pytest.raises(ensure_axe.AxeUnavailable, match="ensure_axe.py"):
+    with pytest.raises(ensure_axe.AxeUnavailable, match=r"ensure_axe\.py"):
         ensure_axe.axe_path(download=False)
 
 
@@ -142,7 +154,7 @@ THEME = """<button class="btn btn-sm nav-link pst-navbar-icon theme-switch-butto
  <span class="search-button__default-text">Search</span>
 </button>
 <button class="btn btn-sm pst-navbar-icon search-button search-button__button" title="Search" aria-label="Search">
-<p>Text with <i>emphasis</i> and an <img src="x.png" alt="x"></p>"""
+<p>Text with <i>emphasis</i> and an <img src="x.png" alt="x"></p>"""  # noqa: E501 - the theme's markup, verbatim
 
 
 def test_theme_markup_fixes_are_exact_and_idempotent():
@@ -152,10 +164,15 @@ def test_theme_markup_fixes_are_exact_and_idempotent():
     assert '<i aria-hidden="true" class="theme-switch fa-solid fa-sun fa-lg" data-mode="light">' in fixed
     assert 'aria-label="Color mode"' in fixed  # the button keeps its name
     # the search field button is named by its visible text and states its shortcut
-    assert ('<button aria-keyshortcuts="Control+K" class="btn search-button-field search-button__button '
-            'pst-js-only" title="Search" data-bs-toggle="tooltip">') in fixed
+    assert (
+        '<button aria-keyshortcuts="Control+K" class="btn search-button-field search-button__button '
+        'pst-js-only" title="Search" data-bs-toggle="tooltip">'
+    ) in fixed
     # the icon-only search button keeps its label; ordinary emphasis and images are untouched
-    assert '<button class="btn btn-sm pst-navbar-icon search-button search-button__button" title="Search" aria-label="Search">' in fixed
+    assert (
+        '<button class="btn btn-sm pst-navbar-icon search-button '
+        'search-button__button" title="Search" aria-label="Search">'
+    ) in fixed
     assert "<i>emphasis</i>" in fixed and '<img src="x.png" alt="x">' in fixed
 
 
@@ -175,8 +192,11 @@ def test_statement_facts_come_from_the_checking_code():
 
 
 def _profile(title: str, sections: list[str], extra: str = "") -> str:
-    body = "".join(f"<h2>{s}</h2><table class='pe-table'><caption>{title}: ratings of the standards</caption>"
-                   f"<tr><td>1</td></tr></table>" for s in sections)
+    body = "".join(
+        f"<h2>{s}</h2><table class='pe-table'><caption>{title}: ratings of the standards</caption>"
+        f"<tr><td>1</td></tr></table>"
+        for s in sections
+    )
     return f"<html><body><main><h1>{title}</h1>{body}{extra}</main></body></html>"
 
 
@@ -187,11 +207,15 @@ def test_template_pages_are_opened_once_per_structure(tmp_path):
     pdu.mkdir(parents=True)
     (tmp_path / "book" / "intro.html").write_text("<html><main><h1>Intro</h1></main></html>", encoding="utf-8")
     # same structure, different words and numbers: one opened in the browser
-    (pdu / "a.html").write_text(_profile("A PDU", ["Inspection: fieldwork Nov 2022, published Feb 2023"]), encoding="utf-8")
+    (pdu / "a.html").write_text(
+        _profile("A PDU", ["Inspection: fieldwork Nov 2022, published Feb 2023"]), encoding="utf-8"
+    )
     (pdu / "b.html").write_text(_profile("B PDU", ["Inspection: published May 2024"]), encoding="utf-8")
     # a section and an element the others lack: opened too
-    (pdu / "c.html").write_text(_profile("C PDU", ["Inspection: published 2025", "Local figures"],
-                                         "<img src='x.png' alt='x'>"), encoding="utf-8")
+    (pdu / "c.html").write_text(
+        _profile("C PDU", ["Inspection: published 2025", "Local figures"], "<img src='x.png' alt='x'>"),
+        encoding="utf-8",
+    )
     pages = sorted(tmp_path.rglob("*.html"))
     chosen = {p.relative_to(tmp_path).as_posix() for p in check_site.browser_pages(pages, tmp_path)}
     assert chosen == {"book/intro.html", "book/_generated/pdu/a.html", "book/_generated/pdu/c.html"}
@@ -203,13 +227,19 @@ def test_static_checks_find_broken_links_missing_images_and_alt(tmp_path):
 
     (tmp_path / "ok.html").write_text("<p id='here'>x</p>", encoding="utf-8")
     page = tmp_path / "p.html"
-    page.write_text("<a href='ok.html#here'>fine</a><a href='ok.html#gone'>no anchor</a><a href='missing.html'>gone</a>"
-                    "<a href='https://example.org/'>outside</a><img src='none.png' alt='chart'><img src='ok.html'>",
-                    encoding="utf-8")
+    page.write_text(
+        "<a href='ok.html#here'>fine</a><a href='ok.html#gone'>no anchor</a><a href='missing.html'>gone</a>"
+        "<a href='https://example.org/'>outside</a><img src='none.png' alt='chart'><img src='ok.html'>",
+        encoding="utf-8",
+    )
     problems = check_site.static_problems(tmp_path, page, "http://127.0.0.1:1")
     assert len(problems) == 4, problems
-    assert any("missing anchor #gone" in p for p in problems) and any("broken link to /missing.html" in p for p in problems)
-    assert any("image missing: none.png" in p for p in problems) and any("without alt text: ok.html" in p for p in problems)
+    assert any("missing anchor #gone" in p for p in problems) and any(
+        "broken link to /missing.html" in p for p in problems
+    )
+    assert any("image missing: none.png" in p for p in problems) and any(
+        "without alt text: ok.html" in p for p in problems
+    )
 
 
 def test_dark_scheme_and_focus_pages_cover_every_kind_of_element(tmp_path):
@@ -219,14 +249,14 @@ def test_dark_scheme_and_focus_pages_cover_every_kind_of_element(tmp_path):
         "a.html": "<main><table class='data'><tr><td>1</td></tr></table><p>x</p></main>",
         "b.html": "<main><p>words</p><table class='data'><tr><td>2</td></tr></table></main>",  # nothing new
         "c.html": "<main><div class='admonition warning'><p>careful</p></div></main>",
-        "d.html": "<main><p>only words</p><span class=\"pasted-inline\">3</span></main>",
+        "d.html": '<main><p>only words</p><span class="pasted-inline">3</span></main>',
     }
     for name, body in pages.items():
         (tmp_path / name).write_text(f"<html><body>{body}</body></html>", encoding="utf-8")
     paths = sorted(tmp_path.glob("*.html"))
     chosen = [p.name for p in check_site.covering_pages(paths)]
     assert sorted(chosen) == ["a.html", "c.html", "d.html"]
-    held = set().union(*(check_site.element_kinds(p.read_text()) for p in tmp_path.glob("*.html") if p.name in chosen))
+    held = set().union(*(check_site.element_kinds(p.read_text()) for p in paths if p.name in chosen))
     assert {"div.admonition", "div.warning", "span.pasted-inline", "table.data", "td"} <= held
-    assert check_site.element_kinds("<div class=\"a b\"><img src=x></div>") == {"div", "div.a", "div.b", "img"}
+    assert check_site.element_kinds('<div class="a b"><img src=x></div>') == {"div", "div.a", "div.b", "img"}
     assert check_site.covering_pages([]) == []

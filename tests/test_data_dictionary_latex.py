@@ -1,6 +1,7 @@
 """The generated data dictionary carries a PDF layout that fits: every table has fixed column
 widths (Sphinx's \\Y, which subtracts the column padding) adding up to at most the line, one
 width per column, in a smaller font group that is closed again."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """The changelog's entry structure, release tags, and the generated Editions page."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,8 +13,14 @@ import pytest
 from probation_evidence import __version__, editions
 
 ROOT = Path(__file__).resolve().parents[1]
-GIT_ENV = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org", "GIT_COMMITTER_NAME": "Test",
-           "GIT_COMMITTER_EMAIL": "test@example.org", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.org",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.org",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
 
 CHANGELOG = """# Changelog
 
@@ -66,8 +73,9 @@ def test_parse_changelog_entries_sections_and_continuations():
     assert entries[0].version is None and entries[1].version == "0.2.0"
     assert entries[1].date == dt.date(2026, 3, 1) and entries[1].line == 11
     assert list(entries[1].sections) == ["Data", "Inspections", "Methods", "Book"]
-    assert entries[1].sections["Data"] == ["Workforce to June 2025 (HMPPS workforce quarterly: June 2025), "
-                                           "with the March 2025 figures revised."]
+    assert entries[1].sections["Data"] == [
+        "Workforce to June 2025 (HMPPS workforce quarterly: June 2025), with the March 2025 figures revised."
+    ]
     assert entries[2].loose == ["First edition."] and entries[2].sections == {}
 
 
@@ -84,10 +92,12 @@ def test_entry_problems():
     assert len(editions.entry_problems(entries[2], "0.1.0")) == 3
     assert "no entry for 0.4.0" in editions.entry_problems(None, "0.4.0")[0]
     empty = editions.parse_changelog("## 0.3.0\n\n### Data\n\n### Inspections\n\n- None.\n\n### Methods\n\n- None.\n")
-    assert editions.entry_problems(empty[0], "0.3.0") == ["CHANGELOG.md line 1 (0.3.0): '### Data' has no bullet "
-                                                          "(write '- No change.' if nothing changed)"]
-    no_year = editions.parse_changelog("## 0.3.0\n\n### Data\n\n- Newer figures.\n\n### Inspections\n\n- None.\n"
-                                       "\n### Methods\n\n- None.\n")
+    assert editions.entry_problems(empty[0], "0.3.0") == [
+        "CHANGELOG.md line 1 (0.3.0): '### Data' has no bullet (write '- No change.' if nothing changed)"
+    ]
+    no_year = editions.parse_changelog(
+        "## 0.3.0\n\n### Data\n\n- Newer figures.\n\n### Inspections\n\n- None.\n\n### Methods\n\n- None.\n"
+    )
     assert "vintages" in editions.entry_problems(no_year[0], "0.3.0")[0]
 
 
@@ -103,7 +113,7 @@ def test_status_comes_from_tags_or_else_the_changelog():
     entries = editions.parse_changelog(CHANGELOG)
     tagged = {e.label: e for e in editions.editions(entries, {"0.1.0": dt.date(2025, 11, 30)})}
     assert tagged["0.1.0"].published == dt.date(2025, 11, 30) and tagged["0.1.0"].date_source == "tag"
-    assert tagged["0.2.0"].published is None            # dated in the changelog but never tagged
+    assert tagged["0.2.0"].published is None  # dated in the changelog but never tagged
     assert tagged["Unreleased"].published is None
     none_tagged = editions.editions(entries, {})
     assert all(e.published is None for e in none_tagged)
@@ -121,19 +131,19 @@ def make_root(tmp_path: Path, changelog: str = CHANGELOG) -> Path:
 
 def test_git_tags(tmp_path):
     root = make_root(tmp_path)
-    assert editions.git_tags(root) is None                      # not a repository: a tarball
+    assert editions.git_tags(root) is None  # not a repository: a tarball
     git(root, "init", "--quiet")
-    assert editions.git_tags(root) == {}                         # a repository with no release yet
+    assert editions.git_tags(root) == {}  # a repository with no release yet
     git(root, "add", ".")
     git(root, "commit", "--quiet", "-m", "x")
     git(root, "tag", "-a", "v0.1.0", "-m", "first")
-    git(root, "tag", "v0.2.0")                                   # lightweight tags count too
+    git(root, "tag", "v0.2.0")  # lightweight tags count too
     git(root, "tag", "-a", "vnext", "-m", "not a version")
     tags = editions.git_tags(root)
     assert set(tags) == {"0.1.0", "0.2.0"} and tags["0.1.0"] == dt.date.today()
     inner = root / "unpacked"
     inner.mkdir()
-    assert editions.git_tags(inner) is None                      # inside another repository: not ours
+    assert editions.git_tags(inner) is None  # inside another repository: not ours
 
 
 def test_editions_page_without_git_uses_changelog_dates(tmp_path):
@@ -145,8 +155,12 @@ def test_editions_page_without_git_uses_changelog_dates(tmp_path):
     assert "[PDF](https://example-org.github.io/my-book/editions/0.2.0/probation-evidence.pdf)" in page
     assert "## Next edition (in preparation)" in page
     assert "- Workforce to June 2025 (HMPPS workforce quarterly: June 2025), with the March 2025" in page
-    assert page.index("**Data (vintages)**") < page.index("**Inspections**") < page.index("**Methods**") \
+    assert (
+        page.index("**Data (vintages)**")
+        < page.index("**Inspections**")
+        < page.index("**Methods**")
         < page.index("**Book**")
+    )
     assert "**Changes**\n\n- First edition." in page
 
 

@@ -1,5 +1,6 @@
 """Execution is keyed on code and data: a data change re-executes exactly the notebooks that
 read it (tests/test_rehearsal.py rehearses a whole update). Runs in a temporary copy of the repository."""
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,9 @@ def env_for(repo: Path) -> dict[str, str]:
 
 
 def stale(repo: Path) -> set[str]:
-    out = subprocess.run([sys.executable, "tools/execute.py", "--check"], cwd=repo, env=env_for(repo),
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "tools/execute.py", "--check"], cwd=repo, env=env_for(repo), capture_output=True, text=True
+    )
     assert out.returncode in (0, 1), out.stderr
     return {line.split(": ", 1)[1] for line in out.stdout.splitlines() if line.startswith("stale: ")}
 

@@ -8,8 +8,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from probation_evidence.ingest import (
     COLUMNS,
@@ -479,9 +478,7 @@ def test_unreadable_paths_raise_ingest_error(tmp_path: Path) -> None:
         _one_line_error_naming(path, excinfo)
 
 
-def test_utf8_with_byte_order_mark_is_accepted(
-    tmp_path: Path, seed_text: str, seed_result: IngestResult
-) -> None:
+def test_utf8_with_byte_order_mark_is_accepted(tmp_path: Path, seed_text: str, seed_result: IngestResult) -> None:
     path = tmp_path / "bom_report.txt"
     path.write_bytes(seed_text.encode("utf-8-sig"))
     assert parse_report_file(path) == seed_result
@@ -496,27 +493,34 @@ def test_key_question_percentages_are_marked_as_from_the_report_table() -> None:
     """A row with kq_ values says where they were read, as the validation requires; a row without has no kq_source."""
     one_question = parse_report("Does assessment focus sufficiently on keeping other people safe? 31%")
     assert one_question.row == {"kq_assess_safety": 31.0, "kq_source": "report_table"}
-    no_question = parse_report("Only 24 per cent of cases inspected showed sufficient assessment of the risk of serious harm.")
+    no_question = parse_report(
+        "Only 24 per cent of cases inspected showed sufficient assessment of the risk of serious harm."
+    )
     assert not any(c.startswith("kq_") for c in no_question.row)  # a press-release sentence is not a key question
     assert "kq_source" not in no_question.missing
 
 
 def test_a_dropped_regional_court_figure_leaves_no_kq_source() -> None:
-    text = (COMPOSED_2024.read_text(encoding="utf-8").split("Does assessment")[0]
-            + "\nIs pre-sentence information and advice provided to court sufficiently analytical and personalised? 12%\n")
+    text = (
+        COMPOSED_2024.read_text(encoding="utf-8").split("Does assessment")[0]
+        + "\nIs pre-sentence information and advice provided to court sufficiently analytical and personalised? 12%\n"
+    )
     result = parse_report(text)
     assert result.row["framework"] == "2024"
     assert "kq_court_work" not in result.row and "kq_source" not in result.row
 
 
 def test_an_ingested_row_passes_the_key_question_rules(data_copy) -> None:
-    """The update path's row (parsed report + its address) satisfies kq-needs-report-source; without kq_source it fails."""
+    """The update path's row (parsed report + its address) satisfies kq-needs-report-source;
+    without kq_source it fails."""
     from probation_evidence import load
     from probation_evidence.update import append_inspection
     from probation_evidence.validate import DataValidationError
 
     row = dict(parse_report_file(SEED).row)
-    row.update(published="2031-02-01", source_url="https://www.justiceinspectorates.gov.uk/hmiprobation/inspections/llrpdu/")
+    row.update(
+        published="2031-02-01", source_url="https://www.justiceinspectorates.gov.uk/hmiprobation/inspections/llrpdu/"
+    )
     append_inspection(dict(row), folder=data_copy)
     table = load.load_table("pdu_inspections", data_copy).set_index("inspection_id")
     assert table.loc["leicester-leicestershire-and-rutland-2031", "kq_source"] == "report_table"

@@ -2,6 +2,7 @@
 exact values on the frozen fixture (tests/fixtures/inspections); and when the data change so that a
 rule flips, the chapter's words (the same texts the notebook glues) and the landing page's finding
 flip with them."""
+
 from __future__ import annotations
 
 import csv
@@ -12,11 +13,11 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
 
-from probation_evidence import charts, inspection_outcomes as C, inspections as I, pages, rules  # noqa: E402
-from probation_evidence.figures import inspections as F  # noqa: E402
+from probation_evidence import charts, inspection_outcomes as C, inspections as I, pages, rules
+from probation_evidence.figures import inspections as F
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -45,8 +46,8 @@ def _check_figure(f: charts.Figure, tmp_path: Path) -> None:
     assert isinstance(f, charts.Figure)
     for part in (f.title, f.source, f.units, f.alt, f.caption):
         assert part.strip()
-    assert f.problems(check_drawing=False) == []         # names, texts, n in titles
-    png, csv_path = f.save(tmp_path)                     # draws it: raises if illegible or low in contrast
+    assert f.problems(check_drawing=False) == []  # names, texts, n in titles
+    png, csv_path = f.save(tmp_path)  # draws it: raises if illegible or low in contrast
     assert png.stat().st_size > 10_000
     with csv_path.open(encoding="utf-8") as handle:
         assert len(list(csv.DictReader(handle))) == len(f.data) > 0
@@ -65,10 +66,10 @@ def test_one_funnel_plot_per_framework(live, tmp_path):
     assert [f.name for f in funnels] == [f"fig-region-funnel-{fw}" for fw in live.frameworks]
     for f in funnels:
         _check_figure(f, tmp_path)
-        assert set(f.data["framework"]) == {f.name.rsplit("-", 1)[1]}           # never two frameworks in one plot
+        assert set(f.data["framework"]) == {f.name.rsplit("-", 1)[1]}  # never two frameworks in one plot
         fw = f.name.rsplit("-", 1)[1]
         assert int(f.data["n"].sum()) == int((live.pdu["framework"] == fw).sum())
-        for region, n, k in zip(f.data["region"], f.data["n"], f.data["k"]):
+        for region, n, k in zip(f.data["region"], f.data["n"], f.data["k"], strict=True):
             assert f"{region} {k} of {n}" in f.alt
 
 
@@ -87,16 +88,24 @@ def test_figure_texts_follow_the_data(live):
 
 
 # ------------------------------------------------------------------ one name for an inspection
-@pytest.mark.parametrize("fieldwork, published, expected", [
-    ("2022-11-28", "2023-02-09", "fieldwork Nov 2022, published Feb 2023"),
-    ("2022-11", "2023-02", "fieldwork Nov 2022, published Feb 2023"),
-    (None, "2023", "published 2023"),
-    ("", "2022-05-17", "published May 2022"),
-    ("2025-03", None, "fieldwork Mar 2025, publication date not yet collected"),
-    (None, None, "2025 (dates not yet collected)"),
-])
+@pytest.mark.parametrize(
+    "fieldwork, published, expected",
+    [
+        ("2022-11-28", "2023-02-09", "fieldwork Nov 2022, published Feb 2023"),
+        ("2022-11", "2023-02", "fieldwork Nov 2022, published Feb 2023"),
+        (None, "2023", "published 2023"),
+        ("", "2022-05-17", "published May 2022"),
+        ("2025-03", None, "fieldwork Mar 2025, publication date not yet collected"),
+        (None, None, "2025 (dates not yet collected)"),
+    ],
+)
 def test_inspection_label(fieldwork, published, expected):
-    row = {"fieldwork_start": fieldwork, "published": published, "inspection_id": "example-pdu-2025", "pdu": "Example PDU"}
+    row = {
+        "fieldwork_start": fieldwork,
+        "published": published,
+        "inspection_id": "example-pdu-2025",
+        "pdu": "Example PDU",
+    }
     assert I.inspection_label(row) == expected
     assert I.inspection_name(row) == f"Example ({expected})"
 
@@ -152,8 +161,11 @@ def test_frozen_regions_within_each_framework(frozen):
 
 def test_frozen_year_on_year(frozen):
     got = [(c["framework"], c["before"], c["after"], c["verdict"].code) for c in C.year_changes(frozen)]
-    assert got == [("2021", 2022, 2023, "no_change"), ("2024", 2023, 2024, "untestable"),
-                   ("2024", 2024, 2025, "no_change")]
+    assert got == [
+        ("2021", 2022, 2023, "no_change"),
+        ("2024", 2023, 2024, "untestable"),
+        ("2024", 2024, 2025, "no_change"),
+    ]
     p = [c["verdict"].details["p_value"] for c in C.year_changes(frozen)]
     assert p[0] == pytest.approx(0.3161178, abs=1e-6) and p[2] == pytest.approx(0.5377362, abs=1e-6)
     text = C.year_change_sentence(frozen)
@@ -170,7 +182,9 @@ def test_frozen_vacancy_comparisons(frozen):
     # one inspection rated other than Inadequate among the four of the 2021 framework: p >= 1/4 whatever the rates
     assert r.code == "untestable" and c["min_p"] == pytest.approx(0.25) and c["p"] == pytest.approx(0.75)
     text = C.vacancy_sentence(frozen)
-    assert "are not shown to differ from the national rate" in text and "come with worse ratings: not established" in text
+    assert (
+        "are not shown to differ from the national rate" in text and "come with worse ratings: not established" in text
+    )
 
 
 def test_frozen_key_finding_and_key_questions(frozen):
@@ -179,7 +193,8 @@ def test_frozen_key_finding_and_key_questions(frozen):
         "half were rated Inadequate.** 22 of 42 (52%) were rated Inadequate (exact 95% interval 36% to 68%). Under "
         "the earlier 2021 framework, which rated other standards, 17 of 36 (47%) were Inadequate and one Good or "
         "better; the two are not compared as a trend. The dataset holds the inspections found so far, and each year "
-        "covers different regions, so these are counts of the inspections held rather than a national rate.")
+        "covers different regions, so these are counts of the inspections held rather than a national rate."
+    )
     rec, kq = C.kq_profile(frozen)
     assert rec["inspection_id"] == "leicester-leicestershire-and-rutland-2023"
     assert C.kq_lowest(kq)["Implementation and delivery"] == ["Desistance"]
@@ -207,7 +222,7 @@ def test_frozen_chapter_texts_are_complete(frozen):
 def test_live_sentences_agree_with_the_data(live):
     counts = C.framework_counts(live)
     text = C.framework_sentence(live)
-    for fw, r in counts.iterrows():
+    for _fw, r in counts.iterrows():
         assert f"({r['n']} inspections" in text
         assert f"{r['inadequate']} of {r['n']}, " in text
     finding = C.key_finding(live)
@@ -273,6 +288,7 @@ def test_region_words_follow_the_data(tmp_path, case):
                 row["overall_rating"] = "Inadequate" if row["region"] == top else "Requires improvement"
             else:
                 row["overall_rating"] = "Inadequate" if i % 2 else "Requires improvement"
+
     _edit_inspections(folder, edit)
     d = C.load_data(folder)
     text = C.region_sentence(d, fw)
@@ -294,8 +310,10 @@ def test_year_on_year_words_follow_the_data(tmp_path, direction, word):
     sub = d.framework(fw)
     years = sorted(sub["year"].unique())[-2:]
     assert len(years) == 2 and min((sub["year"] == y).sum() for y in years) >= 5, "needs two years of inspections"
-    year_of = dict(zip(sub["inspection_id"], sub["year"]))
-    early, late = ("Requires improvement", "Inadequate") if direction == "up" else ("Inadequate", "Requires improvement")
+    year_of = dict(zip(sub["inspection_id"], sub["year"], strict=True))
+    early, late = (
+        ("Requires improvement", "Inadequate") if direction == "up" else ("Inadequate", "Requires improvement")
+    )
 
     def edit(rows):
         for row in rows:
@@ -304,6 +322,7 @@ def test_year_on_year_words_follow_the_data(tmp_path, direction, word):
                 row["overall_rating"] = early
             elif y == years[1]:
                 row["overall_rating"] = late
+
     _edit_inspections(folder, edit)
     text = C.year_change_sentence(C.load_data(folder))
     assert f"the share rated Inadequate {word} from {years[0]} to {years[1]}" in text
@@ -319,7 +338,8 @@ def test_key_finding_words_follow_the_data(tmp_path, case):
         for row in rows:
             if row["framework"] == fw:
                 i += 1
-                row["overall_rating"] = ("Inadequate" if case == "all_inadequate" or i % 4 == 0 else "Good")
+                row["overall_rating"] = "Inadequate" if case == "all_inadequate" or i % 4 == 0 else "Good"
+
     _edit_inspections(folder, edit)
     d = C.load_data(folder)
     n = int((d.pdu["framework"] == fw).sum())
@@ -334,8 +354,10 @@ def test_key_finding_words_follow_the_data(tmp_path, case):
         assert good == "most" and inad != "all"
 
 
-@pytest.mark.parametrize("case, baseline_word, rating_word", [("above_and_apart", "higher than", "established"),
-                                                              ("below_and_mixed", "lower than", "not established")])
+@pytest.mark.parametrize(
+    "case, baseline_word, rating_word",
+    [("above_and_apart", "higher than", "established"), ("below_and_mixed", "lower than", "not established")],
+)
 def test_vacancy_words_follow_the_data(tmp_path, case, baseline_word, rating_word):
     folder = _copy(tmp_path, case)
     d = C.load_data(folder)
@@ -358,6 +380,7 @@ def test_vacancy_words_follow_the_data(tmp_path, case, baseline_word, rating_wor
                     value = national * (0.3 + 0.04 * j)
                 row["po_vacancy_pct"] = f"{value:.1f}"
                 j += 1
+
     _edit_inspections(folder, edit)
     text = C.vacancy_sentence(C.load_data(folder))
     assert f"are {baseline_word} the national rate" in text

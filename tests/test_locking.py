@@ -4,6 +4,7 @@ The update commands run as real processes (``python -m probation_evidence.cli``)
 temporary copy of data/. Dates are the quarters after the latest one held, so the tests
 survive new data.
 """
+
 from __future__ import annotations
 
 import csv
@@ -36,8 +37,9 @@ def cli(data: Path, *args: str) -> list[str]:
 
 
 def start(command: list[str], **env: str) -> subprocess.Popen:
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, **env})
+    return subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **env}
+    )
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -56,13 +58,34 @@ def next_quarters(folder: Path, n: int) -> list[str]:
 
 
 def add_quarter_args(date: str, po_fte: int) -> list[str]:
-    return ["add-quarter", "--date", date, "--publication", f"HMPPS workforce quarterly: test {date}",
-            "--source-url", URL, "--po-fte", str(po_fte)]
+    return [
+        "add-quarter",
+        "--date",
+        date,
+        "--publication",
+        f"HMPPS workforce quarterly: test {date}",
+        "--source-url",
+        URL,
+        "--po-fte",
+        str(po_fte),
+    ]
 
 
 def ingest_args(report: str, pdu: str, region: str) -> list[str]:
-    return ["ingest-report", str(REPORTS / report), "--json", "--append", "--pdu", pdu, "--region", region,
-            "--published", "2026-02-01", "--source-url", REPORT_URL]
+    return [
+        "ingest-report",
+        str(REPORTS / report),
+        "--json",
+        "--append",
+        "--pdu",
+        pdu,
+        "--region",
+        region,
+        "--published",
+        "2026-02-01",
+        "--source-url",
+        REPORT_URL,
+    ]
 
 
 def wait_for_line(proc: subprocess.Popen, text: str, timeout: float = 30) -> list[str]:
@@ -102,13 +125,15 @@ def test_four_concurrent_updates_all_land_exactly_once(data_copy):
     before = {f: rows(data_copy, f) for f in ("workforce_quarterly.csv", "pdu_inspections.csv", "pdus.csv")}
     quarters = next_quarters(data_copy, 2)
     jobs = [add_quarter_args(q, 5601 + k) for k, q in enumerate(quarters)]
-    jobs += [ingest_args("llr_pdu_2022_report.txt", "Testshire North PDU", "East Midlands"),
-             ingest_args("composed_2024_framework.txt", "Sampleford and District PDU", "North West")]
+    jobs += [
+        ingest_args("llr_pdu_2022_report.txt", "Testshire North PDU", "East Midlands"),
+        ingest_args("composed_2024_framework.txt", "Sampleford and District PDU", "North West"),
+    ]
     # Each writer pauses briefly inside its critical section, after reading and validating,
     # so the four overlap: without the lock most of their rows would be lost.
     procs = [start(cli(data_copy, *args, "--lock-timeout", "60"), **{PAUSE_ENV: "before-write:0.2"}) for args in jobs]
     outputs = [p.communicate(timeout=120) for p in procs]
-    for p, (out, err) in zip(procs, outputs):
+    for p, (_out, err) in zip(procs, outputs, strict=True):
         assert p.returncode == 0, err
     assert any("waiting for the update lock" in err for _, err in outputs), "no writer ever had to wait"
 
@@ -124,7 +149,7 @@ def test_four_concurrent_updates_all_land_exactly_once(data_copy):
         assert all(r in old for r in before[table]), f"{table} lost an original row"
 
     # Each add-quarter printed exactly the row that is now in the table, once.
-    for (out, _), date in zip(outputs[:2], quarters):
+    for (out, _), date in zip(outputs[:2], quarters, strict=True):
         assert out.startswith("added 1 row(s)")
         printed = re.findall(r"^\s+\+ (\S+) (\S+) = (\S+) \[vintage (\S+)\]", out, re.M)
         assert len(printed) == 1 and printed[0][0] == date
@@ -157,8 +182,9 @@ def test_killed_writer_leaves_data_as_it_was_and_does_not_block(data_copy):
     assert after == before
 
     started = time.monotonic()
-    out = subprocess.run(cli(data_copy, *add_quarter_args(second, 5602), "--lock-timeout", "10"),
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        cli(data_copy, *add_quarter_args(second, 5602), "--lock-timeout", "10"), capture_output=True, text=True
+    )
     assert out.returncode == 0, out.stderr
     assert "waiting" not in out.stderr and time.monotonic() - started < 10
     dates = [r["date"] for r in rows(data_copy, "workforce_quarterly.csv") if r["measure"] == "po_fte"]
@@ -205,7 +231,7 @@ def test_writer_gives_up_after_the_timeout_and_changes_nothing(data_copy):
         by_env = start(cli(data_copy, *add_quarter_args(quarter, 5601)), **{TIMEOUT_ENV: "0.5"})
         results = [p.communicate(timeout=60) for p in (by_option, by_env)]
         assert snapshot(data_copy) == before
-    for proc, (out, err) in zip((by_option, by_env), results):
+    for proc, (out, err) in zip((by_option, by_env), results, strict=True):
         assert proc.returncode == 3, err
         assert "waiting for the update lock" in err
         assert f"LOCKED: could not get the update lock {lock_file} within 0.5 s" in err
@@ -223,10 +249,10 @@ def test_bad_timeouts_are_refused(monkeypatch):
     with pytest.raises(ValueError):
         resolve_timeout(-1)
     parser = build_parser()
-    assert parser.parse_args(add_quarter_args("2099-03-31", 1) + ["--lock-timeout", "1.5"]).lock_timeout == 1.5
+    assert parser.parse_args([*add_quarter_args("2099-03-31", 1), "--lock-timeout", "1.5"]).lock_timeout == 1.5
     for bad in ("-1", "soon"):
         with pytest.raises(SystemExit) as exit_:
-            parser.parse_args(add_quarter_args("2099-03-31", 1) + ["--lock-timeout", bad])
+            parser.parse_args([*add_quarter_args("2099-03-31", 1), "--lock-timeout", bad])
         assert exit_.value.code == 2
 
 
@@ -237,8 +263,14 @@ def test_waiting_writer_reads_the_table_after_the_holder_wrote(data_copy, capsys
 
     def writer_b() -> None:
         try:
-            result["report"] = add_quarter([{"date": second, "measure": "po_fte", "value": 5602}], vintage=second,
-                                           publication="B", source_url=URL, folder=data_copy, lock_timeout=30)
+            result["report"] = add_quarter(
+                [{"date": second, "measure": "po_fte", "value": 5602}],
+                vintage=second,
+                publication="B",
+                source_url=URL,
+                folder=data_copy,
+                lock_timeout=30,
+            )
         except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
             result["error"] = exc
 
@@ -251,8 +283,13 @@ def test_waiting_writer_reads_the_table_after_the_holder_wrote(data_copy, capsys
             err += capsys.readouterr().err
         assert "waiting for the update lock" in err
         # A, holding the lock (nested use in the same thread), adds its quarter while B waits.
-        add_quarter([{"date": first, "measure": "po_fte", "value": 5601}], vintage=first,
-                    publication="A", source_url=URL, folder=data_copy)
+        add_quarter(
+            [{"date": first, "measure": "po_fte", "value": 5601}],
+            vintage=first,
+            publication="A",
+            source_url=URL,
+            folder=data_copy,
+        )
     b.join(30)
     assert "error" not in result, result.get("error")
     assert [r["date"] for r in result["report"].added] == [second]

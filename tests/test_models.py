@@ -106,9 +106,7 @@ def test_fisher_difference_has_newcombe_interval(fisher):
 
 def test_fisher_accepts_array_and_dataframe(fisher):
     arr = fisher_good_vs_not([[5, 2], [1, 20]], groups=("NPS", "CRC"))
-    frame = fisher_good_vs_not(
-        pd.DataFrame({"good": [5, 1], "not_good": [2, 20]}, index=["NPS", "CRC"])
-    )
+    frame = fisher_good_vs_not(pd.DataFrame({"good": [5, 1], "not_good": [2, 20]}, index=["NPS", "CRC"]))
     assert arr.as_dict() == fisher.as_dict() == frame.as_dict()
 
 
@@ -120,9 +118,7 @@ def test_fisher_glue_outputs(fisher):
     assert "n = 28" in text and "95% CI" in text and "odds ratio" in text
 
 
-@pytest.mark.parametrize(
-    "table", [{"NPS": (8, 7), "CRC": (1, 21)}, [[5, -2], [1, 20]], [[5, 2, 1], [1, 20, 3]]]
-)
+@pytest.mark.parametrize("table", [{"NPS": (8, 7), "CRC": (1, 21)}, [[5, -2], [1, 20]], [[5, 2, 1], [1, 20, 3]]])
 def test_fisher_rejects_bad_tables(table):
     with pytest.raises(ValueError):
         fisher_good_vs_not(table)
@@ -137,10 +133,7 @@ def _provider_frame(nps_good: int, crc_good: int) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "provider_type": ["NPS"] * NPS_N + ["CRC"] * CRC_N,
-            "good": [1] * nps_good
-            + [0] * (NPS_N - nps_good)
-            + [1] * crc_good
-            + [0] * (CRC_N - crc_good),
+            "good": [1] * nps_good + [0] * (NPS_N - nps_good) + [1] * crc_good + [0] * (CRC_N - crc_good),
         }
     )
 
@@ -178,9 +171,7 @@ def test_binomial_model_quasi_separation_is_detected():
 
 
 def test_binomial_model_numeric_separation_and_small_n():
-    df = pd.DataFrame(
-        {"vacancy_pct": [5, 10, 12, 15, 20, 25, 30, 35], "good": [1, 1, 1, 1, 0, 0, 0, 0]}
-    )
+    df = pd.DataFrame({"vacancy_pct": [5, 10, 12, 15, 20, 25, 30, 35], "good": [1, 1, 1, 1, 0, 0, 0, 0]})
     res = binomial_rating_model(df, "good", "vacancy_pct", per=10)
     assert res.separation and res.small_n
     assert "permutation" in res.fallback_test
@@ -282,9 +273,7 @@ def _pdu_frame(seed: int, slope: float = -0.03, overdispersion: float = 0.0) -> 
     cases = rng.integers(20, 60, n_pdu)
     logit = 1.0 + slope * vacancy + rng.normal(0, overdispersion, n_pdu)
     k = rng.binomial(cases, expit(logit))
-    return pd.DataFrame(
-        {"vacancy_pct": vacancy, "n_inspected": cases, "pct_sufficient": np.round(100 * k / cases)}
-    )
+    return pd.DataFrame({"vacancy_pct": vacancy, "n_inspected": cases, "pct_sufficient": np.round(100 * k / cases)})
 
 
 def test_kq_model_recovers_known_slope():

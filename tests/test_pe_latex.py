@@ -1,6 +1,7 @@
 """The PDF-only Sphinx extension (book/_ext/pe_latex.py): copyable shell commands, captions that
 carry the alt text, metadata, parts in the outline, the bibliography inside its chapter and
 index entries from MyST, checked on the LaTeX that Sphinx writes for a small book."""
+
 from __future__ import annotations
 
 import re
@@ -20,12 +21,17 @@ from pe_latex import caption_with_alt, metadata_latex, reflow_shell, split_comme
 
 def bash_args(script: str) -> list[str]:
     """The words bash passes to a command: what a reader gets when pasting the lines."""
-    out = subprocess.run(["bash", "-c", "printf '%s\\n' " + script.replace("\n#", "\nprintf '%s\\n' #")],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        ["bash", "-c", "printf '%s\\n' " + script.replace("\n#", "\nprintf '%s\\n' #")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return out.stdout.splitlines()
 
 
 # ---- copyable commands ---------------------------------------------------------------------
+
 
 def test_short_lines_are_left_alone():
     text = "make book\nmake test   # all tests"
@@ -33,8 +39,10 @@ def test_short_lines_are_left_alone():
 
 
 def test_long_command_breaks_before_options_and_means_the_same():
-    line = ('.venv/bin/probation-evidence add-quarter --date 2025-09-30 --publication "HMPPS workforce quarterly: '
-            'September 2025" --po-fte 5600 --pso-fte 5150')
+    line = (
+        '.venv/bin/probation-evidence add-quarter --date 2025-09-30 --publication "HMPPS workforce quarterly: '
+        'September 2025" --po-fte 5600 --pso-fte 5150'
+    )
     out = reflow_shell(line, 70)
     lines = out.splitlines()
     assert len(lines) > 1 and all(len(x) <= 70 for x in lines)
@@ -57,7 +65,10 @@ def test_long_trailing_comment_moves_above_its_command():
     out = reflow_shell(text, 60).splitlines()
     assert out[-1] == "make check-data"
     assert all(x.startswith("# ") and len(x) <= 60 for x in out[:-1])
-    assert " ".join(x[2:] for x in out[:-1]) == "validate every table; every problem names file, line, column, value and rule"
+    assert (
+        " ".join(x[2:] for x in out[:-1])
+        == "validate every table; every problem names file, line, column, value and rule"
+    )
 
 
 def test_comment_on_a_continued_line_is_not_moved():
@@ -80,8 +91,12 @@ def test_split_comment_ignores_hashes_in_quotes_and_words():
 
 # ---- captions and metadata ---------------------------------------------------------------------
 
+
 def test_caption_gains_the_alt_text_once():
-    assert caption_with_alt("Officers by quarter.", "Line chart of officers, rising.") == " Line chart of officers, rising."
+    assert (
+        caption_with_alt("Officers by quarter.", "Line chart of officers, rising.")
+        == " Line chart of officers, rising."
+    )
     assert caption_with_alt("Officers by quarter", "Line chart of officers") == ". Line chart of officers."
     assert caption_with_alt("Line chart of officers, rising. Source: HMPPS.", "Line chart of officers, rising") is None
     assert caption_with_alt("Anything", "  ") is None
@@ -100,7 +115,7 @@ def test_metadata_latex_escapes_and_sets_the_language():
 BOOK = {
     "conf.py": f"""
 import sys
-sys.path.insert(0, {str(ROOT / 'book' / '_ext')!r})
+sys.path.insert(0, {str(ROOT / "book" / "_ext")!r})
 project = "Mini book"
 author = "Some authors"
 language = "en_GB"
@@ -161,8 +176,9 @@ def mini_tex(tmp_path_factory) -> str:
         (src / name).write_text(text, encoding="utf-8")
     shutil.copy(ROOT / "book" / "_static" / "favicon.png", src / "pic.png")
     out = src / "_build"
-    proc = subprocess.run([sys.executable, "-m", "sphinx", "-b", "latex", "-q", "-W", str(src), str(out)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "latex", "-q", "-W", str(src), str(out)], capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return (out / "mini.tex").read_text(encoding="utf-8")
 
@@ -184,7 +200,7 @@ def test_bibliography_is_inside_the_references_chapter(mini_tex):
     bib = mini_tex.index(r"\begin{sphinxthebibliography}")
     assert chapter < mini_tex.index("Works cited.") < switch < bib
     assert r"\bibitem" in mini_tex[bib:]
-    assert r"\chapter" not in mini_tex[chapter + 1:]  # no separate bibliography chapter
+    assert r"\chapter" not in mini_tex[chapter + 1 :]  # no separate bibliography chapter
 
 
 def test_metadata_and_layout_preamble(mini_tex):
@@ -199,7 +215,7 @@ def test_myst_index_entries_reach_latex(mini_tex):
 
 
 def test_shell_block_is_shortened_in_latex(mini_tex):
-    block = mini_tex[mini_tex.index(r"\begin{sphinxVerbatim}"):mini_tex.index(r"\end{sphinxVerbatim}")]
+    block = mini_tex[mini_tex.index(r"\begin{sphinxVerbatim}") : mini_tex.index(r"\end{sphinxVerbatim}")]
     lines = block.splitlines()[1:]
     assert len(lines) >= 2 and all(re.search(r"\\PYGZbs\{\}\}?$", line) for line in lines[:-1])
 

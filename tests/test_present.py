@@ -1,5 +1,6 @@
 """Tables for the PDF (present.Table.latex): whatever widths or column count a notebook passes,
 the table fits the text width; checked on the LaTeX it writes and on a PDF typeset from it."""
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,9 @@ sys.path.insert(0, str(ROOT / "book" / "_ext"))
 
 
 def wide_frame(ncol: int, nrow: int = 3) -> pd.DataFrame:
-    cols = {f"Column {i}_name": [f"value_{i}_{r} Requires improvement 2025-10-28" for r in range(nrow)]
-            for i in range(ncol)}
+    cols = {
+        f"Column {i}_name": [f"value_{i}_{r} Requires improvement 2025-10-28" for r in range(nrow)] for i in range(ncol)
+    }
     return pd.DataFrame(cols)
 
 
@@ -47,8 +49,14 @@ def test_no_widths_means_equal_shares_of_the_whole_line():
     assert column_fractions(5, None) == [0.2] * 5
 
 
-@pytest.mark.parametrize("widths, message", [([0.5, 0.5], "2 column widths given for 3"),
-                                              ([0.5, -0.1, 0.2], "positive"), ([0.5, float("nan"), 0.2], "positive")])
+@pytest.mark.parametrize(
+    "widths, message",
+    [
+        ([0.5, 0.5], "2 column widths given for 3"),
+        ([0.5, -0.1, 0.2], "positive"),
+        ([0.5, float("nan"), 0.2], "positive"),
+    ],
+)
 def test_bad_widths_are_refused(widths, message):
     with pytest.raises(ValueError, match=message):
         Table(wide_frame(3), "Bad", col_widths=widths).latex()
@@ -68,8 +76,10 @@ def test_font_shrinks_only_when_an_unbreakable_value_would_not_fit():
     assert table_font_size(roomy, [0.25] * 4, 6) == "footnotesize"
     cramped = [["2025-10-28-and-more"]] + [["x"]] * 7
     assert table_font_size(cramped, [0.04] + [0.96 / 7] * 7, 4) == "scriptsize"
-    assert r"\begingroup\scriptsize\setlength{\tabcolsep}{4pt}" in Table(
-        pd.DataFrame({f"c{i}": ["2025-10-28-and-more"] for i in range(12)}), "Many").latex()
+    assert (
+        r"\begingroup\scriptsize\setlength{\tabcolsep}{4pt}"
+        in Table(pd.DataFrame({f"c{i}": ["2025-10-28-and-more"] for i in range(12)}), "Many").latex()
+    )
 
 
 def test_wide_tables_get_narrower_padding():
@@ -79,32 +89,51 @@ def test_wide_tables_get_narrower_padding():
 
 # ---- typeset: the table stays inside the text area ---------------------------------------------------
 
-needs_tex = pytest.mark.skipif(shutil.which("pdflatex") is None or shutil.which("pdftotext") is None,
-                               reason="needs pdflatex and poppler-utils (make test installs them)")
+needs_tex = pytest.mark.skipif(
+    shutil.which("pdflatex") is None or shutil.which("pdftotext") is None,
+    reason="needs pdflatex and poppler-utils (make test installs them)",
+)
 
 
 def typeset(folder: Path, tables: list[str]) -> list[str]:
     from check_pdf import layout_problems, read_pages, read_text_area
     from pe_latex import TEXT_AREA_LATEX
 
-    tex = (r"\documentclass[a4paper,10pt]{report}\usepackage[T1]{fontenc}\usepackage{tgtermes}"
-           r"\usepackage[margin=1in]{geometry}\usepackage{array,booktabs,longtable}" + TEXT_AREA_LATEX
-           + r"\begin{document}" + "\n" + "\n\n".join(tables) + "\n" + r"\end{document}" + "\n")
+    tex = (
+        r"\documentclass[a4paper,10pt]{report}\usepackage[T1]{fontenc}\usepackage{tgtermes}"
+        r"\usepackage[margin=1in]{geometry}\usepackage{array,booktabs,longtable}"
+        + TEXT_AREA_LATEX
+        + r"\begin{document}"
+        + "\n"
+        + "\n\n".join(tables)
+        + "\n"
+        + r"\end{document}"
+        + "\n"
+    )
     (folder / "t.tex").write_text(tex, encoding="utf-8")
-    proc = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "t.tex"], cwd=folder,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "t.tex"], cwd=folder, capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stdout[-2000:]
     return layout_problems(read_pages(folder / "t.pdf"), read_text_area(folder / "t.pdf"))
 
 
 @needs_tex
 def test_tables_fit_the_page_whatever_the_widths(tmp_path):
-    tables = [Table(wide_frame(8), "Eight columns, widths summing to 0.97",
-                    col_widths=[0.26, 0.07, 0.1, 0.15, 0.07, 0.1, 0.15, 0.07]).latex(),
-              Table(wide_frame(5), "Five columns, widths summing to 1.5", col_widths=[0.3] * 5).latex(),
-              Table(wide_frame(10), "Ten columns, no widths").latex(),
-              Table(pd.DataFrame({"Measure": ["probation_service_leaving_rate_pct"] * 3, "Value": ["1"] * 3}),
-                    "A long identifier in a narrow column", col_widths=[0.1, 0.1]).latex()]
+    tables = [
+        Table(
+            wide_frame(8),
+            "Eight columns, widths summing to 0.97",
+            col_widths=[0.26, 0.07, 0.1, 0.15, 0.07, 0.1, 0.15, 0.07],
+        ).latex(),
+        Table(wide_frame(5), "Five columns, widths summing to 1.5", col_widths=[0.3] * 5).latex(),
+        Table(wide_frame(10), "Ten columns, no widths").latex(),
+        Table(
+            pd.DataFrame({"Measure": ["probation_service_leaving_rate_pct"] * 3, "Value": ["1"] * 3}),
+            "A long identifier in a narrow column",
+            col_widths=[0.1, 0.1],
+        ).latex(),
+    ]
     assert typeset(tmp_path, tables) == []
 
 

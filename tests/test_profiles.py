@@ -4,12 +4,14 @@ update path (a new PDU gets its page), the PDF's table of contents, and the buil
 
 Exact values are tested on small frozen fixtures written here; tests of the live pages derive
 their expectations from data/."""
+
 from __future__ import annotations
 
 import fnmatch
 import html.parser
 import json
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pandas as pd
@@ -38,13 +40,13 @@ def section(page: str, heading: str) -> str:
     """The text under one '## ' heading, up to the next."""
     start = page.index(heading + "\n")
     nxt = page.find("\n## ", start + len(heading))
-    return page[start: nxt if nxt != -1 else len(page)]
+    return page[start : nxt if nxt != -1 else len(page)]
 
 
 # ----------------------------------------------------------------------------- live pages
 def test_every_inspected_pdu_has_a_page_with_each_of_its_ratings(rendered, live):
     ins = live["pdu_inspections"]
-    assert set(k for k in rendered if k.startswith("pdu/")) == {f"pdu/{i}.md" for i in set(ins["pdu_id"])}
+    assert {k for k in rendered if k.startswith("pdu/")} == {f"pdu/{i}.md" for i in set(ins["pdu_id"])}
     for rec in ins.to_dict("records"):
         page = rendered[f"pdu/{rec['pdu_id']}.md"]
         name = live["pdus"].set_index("pdu_id").loc[rec["pdu_id"], "pdu_name"]
@@ -59,8 +61,13 @@ def test_every_inspected_pdu_has_a_page_with_each_of_its_ratings(rendered, live)
             assert f"**Cases inspected:** {fmt_int(rec['cases_inspected'])}" in part
         for col in insp.FRAMEWORK_STANDARDS[rec["framework"]]:
             if pd.notna(rec[col]):
-                name_ = "Staff" if col == "r_staff" and rec["framework"] == "2021" else \
-                    "Staffing" if col == "r_staff" else insp.STANDARD_LABELS[col]
+                name_ = (
+                    "Staff"
+                    if col == "r_staff" and rec["framework"] == "2021"
+                    else "Staffing"
+                    if col == "r_staff"
+                    else insp.STANDARD_LABELS[col]
+                )
                 assert f"<td>{name_}</td><td>{rec[col]}</td>" in part, (rec["inspection_id"], col)
         for col in insp.KQ_LABELS:
             if pd.notna(rec[col]):
@@ -85,8 +92,10 @@ def test_pdu_pages_compare_within_framework_with_counts(rendered, live):
             k, n = int((same["overall_rating"] == rating).sum()), len(same)
             reg = same[same["region"] == region]
             kr, nr = int((reg["overall_rating"] == rating).sum()), len(reg)
-            assert (f"Under the {fw} framework, {fmt_int(k)} of {fmt_int(n)} PDU inspections in England and Wales "
-                    f"and {fmt_int(kr)} of {fmt_int(nr)} in {region} were rated {rating}.") in page.replace("\\", "")
+            assert (
+                f"Under the {fw} framework, {fmt_int(k)} of {fmt_int(n)} PDU inspections in England and Wales "
+                f"and {fmt_int(kr)} of {fmt_int(nr)} in {region} were rated {rating}."
+            ) in page.replace("\\", "")
 
 
 def test_region_pages_list_their_pdus_and_only_theirs(rendered, live):
@@ -132,38 +141,83 @@ def fixture_data(extra_pdu=None, extra_region=None) -> profiles.ProfileData:
     PDU c's Inadequate (2024) is 1 of 4 nationally and 1 of 2 in North; pooled, it would be
     4 of 8 and 3 of 4."""
     cols = [f["name"] for f in load.resource("pdu_inspections")["schema"]["fields"]]
-    rows = [("a", "North", "2021", "Inadequate", "2022-03", "2022-06"), ("a", "North", "2024", "Requires improvement", None, "2024-09"),
-            ("b", "North", "2021", "Inadequate", None, "2022-07"), ("c", "North", "2024", "Inadequate", "2024-05", None),
-            ("d", "South", "2021", "Inadequate", None, "2023"), ("e", "South", "2021", "Good", "2022-11-28", "2023-02-09"),
-            ("e", "South", "2024", "Requires improvement", None, None), ("f", "South", "2024", "Requires improvement", None, "2025-01")]
+    rows = [
+        ("a", "North", "2021", "Inadequate", "2022-03", "2022-06"),
+        ("a", "North", "2024", "Requires improvement", None, "2024-09"),
+        ("b", "North", "2021", "Inadequate", None, "2022-07"),
+        ("c", "North", "2024", "Inadequate", "2024-05", None),
+        ("d", "South", "2021", "Inadequate", None, "2023"),
+        ("e", "South", "2021", "Good", "2022-11-28", "2023-02-09"),
+        ("e", "South", "2024", "Requires improvement", None, None),
+        ("f", "South", "2024", "Requires improvement", None, "2025-01"),
+    ]
     records = []
     for pid, region, fw, rating, fieldwork, published in rows:
         year = (published or fieldwork or "2025")[:4]
         rec = dict.fromkeys(cols)
-        rec.update(inspection_id=f"{pid}-{year}", pdu_id=pid, pdu=f"{pid.upper()} PDU", region=region, framework=fw,
-                   overall_rating=rating, fieldwork_start=fieldwork, published=published,
-                   source_url=f"https://hmiprobation.justiceinspectorates.gov.uk/{pid}-{year}")
+        rec.update(
+            inspection_id=f"{pid}-{year}",
+            pdu_id=pid,
+            pdu=f"{pid.upper()} PDU",
+            region=region,
+            framework=fw,
+            overall_rating=rating,
+            fieldwork_start=fieldwork,
+            published=published,
+            source_url=f"https://hmiprobation.justiceinspectorates.gov.uk/{pid}-{year}",
+        )
         records.append(rec)
     frame = profiles.prepare_inspections(pd.DataFrame(records, columns=cols))
-    pdus = pd.DataFrame({"pdu_id": list("abcdef"), "pdu_name": [f"{p.upper()} PDU" for p in "abcdef"],
-                         "region": ["North"] * 3 + ["South"] * 3, "other_names": [None] * 6})
-    regions = pd.DataFrame({"region": ["North", "South"], "pdus_stated": [3, pd.NA],
-                            "source_url": ["https://example.org/north", None], "notes": [None, None]})
+    pdus = pd.DataFrame(
+        {
+            "pdu_id": list("abcdef"),
+            "pdu_name": [f"{p.upper()} PDU" for p in "abcdef"],
+            "region": ["North"] * 3 + ["South"] * 3,
+            "other_names": [None] * 6,
+        }
+    )
+    regions = pd.DataFrame(
+        {
+            "region": ["North", "South"],
+            "pdus_stated": [3, pd.NA],
+            "source_url": ["https://example.org/north", None],
+            "notes": [None, None],
+        }
+    )
     regional = pd.DataFrame(columns=[f["name"] for f in load.resource("regional_inspections")["schema"]["fields"]])
     local = pd.DataFrame(columns=[f["name"] for f in load.resource("local_facts")["schema"]["fields"]])
-    return profiles.ProfileData(inspections=frame, pdus=pdus, regions=regions, regional=regional, local=local,
-                                extra_pdu=extra_pdu or [], extra_region=extra_region or [])
+    return profiles.ProfileData(
+        inspections=frame,
+        pdus=pdus,
+        regions=regions,
+        regional=regional,
+        local=local,
+        extra_pdu=extra_pdu or [],
+        extra_region=extra_region or [],
+    )
 
 
 def test_comparison_counts_stay_within_framework():
     data = fixture_data()
-    assert profiles.compare_rating(data.records, "2024", "Inadequate", "North") == {"national": (1, 4), "region": (1, 2)}
-    assert profiles.compare_rating(data.records, "2021", "Inadequate", "North") == {"national": (3, 4), "region": (2, 2)}
-    assert profiles.rating_counts(data.inspections, "2021", "South") == {"Outstanding": 0, "Good": 1,
-                                                                         "Requires improvement": 0, "Inadequate": 1}
+    assert profiles.compare_rating(data.records, "2024", "Inadequate", "North") == {
+        "national": (1, 4),
+        "region": (1, 2),
+    }
+    assert profiles.compare_rating(data.records, "2021", "Inadequate", "North") == {
+        "national": (3, 4),
+        "region": (2, 2),
+    }
+    assert profiles.rating_counts(data.inspections, "2021", "South") == {
+        "Outstanding": 0,
+        "Good": 1,
+        "Requires improvement": 0,
+        "Inadequate": 1,
+    }
     page = profiles.pdu_page(data, "c")
-    assert ("Under the 2024 framework, 1 of 4 PDU inspections in England and Wales and 1 of 2 in North "
-            "were rated Inadequate.") in page
+    assert (
+        "Under the 2024 framework, 1 of 4 PDU inspections in England and Wales and 1 of 2 in North "
+        "were rated Inadequate."
+    ) in page
     assert "4 of 8" not in page and "3 of 4" not in page  # what pooling the frameworks would say
     with pytest.raises(ValueError, match="unknown rating"):
         profiles.compare_rating(data.records, "2024", "Terrible", "North")
@@ -172,7 +226,10 @@ def test_comparison_counts_stay_within_framework():
 def test_latest_rating_per_framework_and_region_chart_data():
     data = fixture_data()
     latest = profiles.latest_by_framework(data.records, "a")
-    assert {fw: r["overall_rating"] for fw, r in latest.items()} == {"2021": "Inadequate", "2024": "Requires improvement"}
+    assert {fw: r["overall_rating"] for fw, r in latest.items()} == {
+        "2021": "Inadequate",
+        "2024": "Requires improvement",
+    }
     chart = profiles.region_chart_frame(data.records, "North")
     got = chart.set_index(["framework", "area", "rating"])["inspections"]
     assert got["2024", "North", "Inadequate"] == 1 and got["2024", "England and Wales", "Requires improvement"] == 3
@@ -187,8 +244,10 @@ def test_latest_rating_per_framework_and_region_chart_data():
 def test_region_page_on_fixture_lists_pdus_latest_ratings_and_gaps():
     data = fixture_data()
     north = profiles.region_page(data, "North")
-    assert 'href="../pdu/a.html">A PDU</a></td><td>Inadequate (fieldwork Mar 2022, published Jun 2022)</td>' \
-           '<td>Requires improvement (published Sep 2024)</td>' in north
+    assert (
+        'href="../pdu/a.html">A PDU</a></td><td>Inadequate (fieldwork Mar 2022, published Jun 2022)</td>'
+        "<td>Requires improvement (published Sep 2024)</td>"
+    ) in north
     assert "A source states that the region has 3 PDUs" in north
     south = profiles.region_page(data, "South")
     assert "No source collected so far states how many PDUs the region has" in south
@@ -199,22 +258,59 @@ def test_region_page_on_fixture_lists_pdus_latest_ratings_and_gaps():
 def test_pdu_page_says_what_is_not_known():
     page = profiles.pdu_page(fixture_data(), "e")
     gaps = section(page, "## What is not known")
-    assert "2025 (dates not yet collected): the sources collected do not give the fieldwork date, " \
-           "the publication date, the ratings of the standards" in gaps
+    assert (
+        "2025 (dates not yet collected): the sources collected do not give the fieldwork date, "
+        "the publication date, the ratings of the standards"
+    ) in gaps
     assert "Fieldwork Nov 2022, published Feb 2023: the sources collected do not give the score out of 27" in gaps
     assert "No local figures" in gaps
 
 
 def test_optional_tables_are_used_when_present():
-    headline = ({"name": "headline_figures", "title": "Headline figures from press releases",
-                 "schema": {"fields": [{"name": "inspection_id", "type": "string"}, {"name": "measure", "type": "string", "title": "What was measured"},
-                                       {"name": "value", "type": "number", "unit": "percent"}, {"name": "source_url", "type": "string"}]}},
-                pd.DataFrame({"inspection_id": ["c-2024"], "measure": ["Cases with sufficient risk analysis"], "value": [39.0],
-                              "source_url": ["https://www.bbc.co.uk/news/x"]}))
-    staffing = ({"name": "regional_staffing", "title": "Regional staffing",
-                 "schema": {"fields": [{"name": "region", "type": "string"}, {"name": "date", "type": "string", "partialDate": True},
-                                       {"name": "po_vacancy_pct", "type": "number", "unit": "percent"}, {"name": "source_url", "type": "string"}]}},
-                pd.DataFrame({"region": ["North"], "date": ["2024-03-31"], "po_vacancy_pct": [12.5], "source_url": ["https://www.gov.uk/x"]}))
+    headline = (
+        {
+            "name": "headline_figures",
+            "title": "Headline figures from press releases",
+            "schema": {
+                "fields": [
+                    {"name": "inspection_id", "type": "string"},
+                    {"name": "measure", "type": "string", "title": "What was measured"},
+                    {"name": "value", "type": "number", "unit": "percent"},
+                    {"name": "source_url", "type": "string"},
+                ]
+            },
+        },
+        pd.DataFrame(
+            {
+                "inspection_id": ["c-2024"],
+                "measure": ["Cases with sufficient risk analysis"],
+                "value": [39.0],
+                "source_url": ["https://www.bbc.co.uk/news/x"],
+            }
+        ),
+    )
+    staffing = (
+        {
+            "name": "regional_staffing",
+            "title": "Regional staffing",
+            "schema": {
+                "fields": [
+                    {"name": "region", "type": "string"},
+                    {"name": "date", "type": "string", "partialDate": True},
+                    {"name": "po_vacancy_pct", "type": "number", "unit": "percent"},
+                    {"name": "source_url", "type": "string"},
+                ]
+            },
+        },
+        pd.DataFrame(
+            {
+                "region": ["North"],
+                "date": ["2024-03-31"],
+                "po_vacancy_pct": [12.5],
+                "source_url": ["https://www.gov.uk/x"],
+            }
+        ),
+    )
     data = fixture_data([headline], [staffing])
     page = profiles.pdu_page(data, "c")
     assert "<caption>Headline figures from press releases</caption>" in page and "<td>39</td>" in page
@@ -227,13 +323,16 @@ def test_optional_tables_are_used_when_present():
 
 
 # ----------------------------------------------------------------------------- helpers
-@pytest.mark.parametrize("fieldwork, published, year, expected", [
-    ("2022-11-28", "2023-03", "2023", "fieldwork Nov 2022, published Mar 2023"),
-    ("2025-03", None, "2025", "fieldwork Mar 2025, publication date not yet collected"),
-    (None, "2025", "2025", "published 2025"),
-    (None, None, "2025", "2025 (dates not yet collected)"),
-    ("", float("nan"), None, "dates not yet collected"),
-])
+@pytest.mark.parametrize(
+    "fieldwork, published, year, expected",
+    [
+        ("2022-11-28", "2023-03", "2023", "fieldwork Nov 2022, published Mar 2023"),
+        ("2025-03", None, "2025", "fieldwork Mar 2025, publication date not yet collected"),
+        (None, "2025", "2025", "published 2025"),
+        (None, None, "2025", "2025 (dates not yet collected)"),
+        ("", float("nan"), None, "dates not yet collected"),
+    ],
+)
 def test_inspection_label(fieldwork, published, year, expected):
     assert profiles.inspection_label(fieldwork, published, year) == expected
 
@@ -244,8 +343,14 @@ def test_inspection_label_refuses_impossible_dates():
 
 
 def test_addresses():
-    assert profiles.profile_href("sheffield", "notebooks/03_inspection_outcomes") == "../book/_generated/pdu/sheffield.html"
-    assert profiles.region_href("Kent, Surrey and Sussex", "book/_generated/pdu/surrey") == "../region/kent-surrey-and-sussex.html"
+    assert (
+        profiles.profile_href("sheffield", "notebooks/03_inspection_outcomes")
+        == "../book/_generated/pdu/sheffield.html"
+    )
+    assert (
+        profiles.region_href("Kent, Surrey and Sussex", "book/_generated/pdu/surrey")
+        == "../region/kent-surrey-and-sussex.html"
+    )
     assert profiles.profile_href("york", "book/your-pdu-and-region") == "_generated/pdu/york.html"
     with pytest.raises(ValueError, match="not a PDU identifier"):
         profiles.profile_href("Sheffield PDU", "index")
@@ -256,16 +361,21 @@ def test_site_url_from_config(tmp_path):
     cfg = tmp_path / "_config.yml"
     cfg.write_text("html:\n  baseurl: https://example.org/book\n", encoding="utf-8")
     assert profiles.site_url(cfg) == "https://example.org/book/"
-    assert profiles.profile_url("york", "https://example.org/book/") == "https://example.org/book/book/_generated/pdu/york.html"
+    assert (
+        profiles.profile_url("york", "https://example.org/book/")
+        == "https://example.org/book/book/_generated/pdu/york.html"
+    )
     cfg.write_text("title: x\n", encoding="utf-8")
     assert profiles.site_url(cfg) == profiles.DEFAULT_SITE_URL
 
 
 def test_regional_standard_ratings_takes_only_stated_ratings():
-    assert profiles.regional_standard_ratings("Statutory victim work: Outstanding (stated). Other ratings not stated.") == \
-        [("Statutory victim work", "Outstanding")]
-    assert profiles.regional_standard_ratings("Desistance ('supporting change'): Inadequate; victim contact work: Outstanding (both)") == \
-        [("Desistance", "Inadequate"), ("Victim contact work", "Outstanding")]
+    assert profiles.regional_standard_ratings(
+        "Statutory victim work: Outstanding (stated). Other ratings not stated."
+    ) == [("Statutory victim work", "Outstanding")]
+    assert profiles.regional_standard_ratings(
+        "Desistance ('supporting change'): Inadequate; victim contact work: Outstanding (both)"
+    ) == [("Desistance", "Inadequate"), ("Victim contact work", "Outstanding")]
     assert profiles.regional_standard_ratings("Overall Requires improvement (stated). No ratings given.") == []
     assert profiles.regional_standard_ratings(None) == []
 
@@ -294,8 +404,8 @@ def test_pdf_toc_leaves_out_only_the_profiles():
                 yield entry
                 yield from entries(entry)
 
-    web = [e for e in entries(yaml.safe_load(toc_text))]
-    kept = [e for e in entries(pdf)]
+    web = list(entries(yaml.safe_load(toc_text)))
+    kept = list(entries(pdf))
     assert any(profiles.is_web_only(e) for e in web)  # the website has the profiles ...
     assert not any(profiles.is_web_only(e) for e in kept)  # ... the PDF does not
     assert [e.get("file") for e in web if "file" in e] == [e.get("file") for e in kept if "file" in e]
@@ -320,10 +430,19 @@ def test_a_new_pdu_gets_its_page_and_a_removed_one_loses_it(data_copy, tmp_path,
     fieldwork = (latest - pd.offsets.MonthBegin(2)).strftime("%Y-%m")
     region = load.load_table("regions", data_copy)["region"].iloc[-1]
     before = profiles.rating_counts(ins, "2024", region)["Inadequate"]
-    row = append_inspection({"pdu": "Exampleton and Testshire PDU", "region": region, "framework": "2024",
-                             "overall_rating": "Inadequate", "r_leadership": "Requires improvement",
-                             "fieldwork_start": fieldwork, "published": published,
-                             "source_url": "https://hmiprobation.justiceinspectorates.gov.uk/example"}, folder=data_copy)
+    row = append_inspection(
+        {
+            "pdu": "Exampleton and Testshire PDU",
+            "region": region,
+            "framework": "2024",
+            "overall_rating": "Inadequate",
+            "r_leadership": "Requires improvement",
+            "fieldwork_start": fieldwork,
+            "published": published,
+            "source_url": "https://hmiprobation.justiceinspectorates.gov.uk/example",
+        },
+        folder=data_copy,
+    )
     target = tmp_path / "_generated"
     changed = pages.write_all(target, folder=data_copy)
     pdu_id = row["pdu_id"]
@@ -340,8 +459,13 @@ def test_a_new_pdu_gets_its_page_and_a_removed_one_loses_it(data_copy, tmp_path,
     assert int(mine["inspections"].iloc[0]) == before + 1
     assert region in drawn and len(drawn) == len(load.load_table("regions", data_copy))
     # the table of contents picks the new page up with no other step
-    globs = [e["glob"] for p in yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))["parts"]
-             for c in p["chapters"] for e in c.get("sections", []) if "glob" in e]
+    globs = [
+        e["glob"]
+        for p in yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))["parts"]
+        for c in p["chapters"]
+        for e in c.get("sections", [])
+        if "glob" in e
+    ]
     assert any(fnmatch.fnmatch(profiles.pdu_doc(pdu_id), g) for g in globs)
     assert target.name == Path(profiles.DOC_ROOT).name  # pages are written where the globs look
     # a page whose PDU has left the data is removed; unchanged charts are not redrawn
@@ -359,7 +483,9 @@ def test_region_chart_is_drawn_with_its_key(tmp_path):
     profiles.render_region_chart(chart, "North", path)
     png = path.read_bytes()
     assert png.startswith(b"\x89PNG") and f"pe-key:{profiles.chart_key(chart, 'North')}".encode() in png
-    assert profiles.chart_key(chart, "North") != profiles.chart_key(chart.assign(inspections=chart["inspections"] + 1), "North")
+    assert profiles.chart_key(chart, "North") != profiles.chart_key(
+        chart.assign(inspections=chart["inspections"] + 1), "North"
+    )
 
 
 def test_a_pdu_without_a_crosswalk_row_is_refused(tmp_path):
@@ -417,7 +543,7 @@ def test_built_profiles_are_semantic_and_linked(site, live):
         parser = _Page()
         parser.feed(path.read_text(encoding="utf-8"))
         assert parser.headings[0] == 1 and parser.headings.count(1) == 1, doc
-        assert all(b <= a + 1 for a, b in zip(parser.headings, parser.headings[1:])), (doc, parser.headings)
+        assert all(b <= a + 1 for a, b in pairwise(parser.headings)), (doc, parser.headings)
         assert parser.tables == parser.captions and parser.th == parser.th_scoped, doc
         for img in parser.images:
             assert (img.get("alt") or "").strip(), (doc, img.get("src"))
@@ -435,7 +561,7 @@ def test_search_finds_a_pdu_by_any_part_of_its_name(site, live):
     from sphinx.search.en import SearchEnglish
 
     text = (site / "searchindex.js").read_text(encoding="utf-8")
-    index = json.loads(text[text.index("(") + 1: text.rindex(")")])
+    index = json.loads(text[text.index("(") + 1 : text.rindex(")")])
     docnames = index["docnames"]
     english = SearchEnglish({})
     pdus = live["pdus"][live["pdus"]["pdu_id"].isin(live["pdu_inspections"]["pdu_id"])]

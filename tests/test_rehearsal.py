@@ -12,6 +12,7 @@ inspection report under a new PDU name, rebuild, and check that
 
 Nothing here names this edition's figures: every expectation is derived from the copy's data.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,9 +26,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from probation_evidence import load, present, workforce as wf
-
 from conftest import next_quarter_end
+from probation_evidence import load, present, workforce as wf
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "tests" / "fixtures" / "reports" / "composed_2024_framework.txt"
@@ -81,17 +81,32 @@ def tree_digest(folder: Path) -> dict[str, bytes]:
 
 
 def nbval_command(repo: Path, notebooks: list[str]) -> list[str]:
-    return [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
-            "--nbval-sanitize-with", str(repo / "tests" / "nbval_sanitize.cfg"),
-            *(str(repo / "notebooks" / name) for name in notebooks)]
+    return [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "--nbval",
+        "--nbval-current-env",
+        "--nbval-sanitize-with",
+        str(repo / "tests" / "nbval_sanitize.cfg"),
+        *(str(repo / "notebooks" / name) for name in notebooks),
+    ]
 
 
 def build_and_nbval(repo: Path) -> tuple[str, set[str], subprocess.CompletedProcess]:
     """Run the book's build as ``make book`` does; as soon as it has executed the notebooks (it
     prints that it is building the HTML), start nbval on the re-executed ones beside it, so the
     two use both cores. Returns the build's output, the notebooks it executed and nbval's result."""
-    build = subprocess.Popen([sys.executable, "tools/build.py"], cwd=repo, env=env_for(repo), text=True,
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    build = subprocess.Popen(
+        [sys.executable, "tools/build.py"],
+        cwd=repo,
+        env=env_for(repo),
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     lines, executed, nbval = [], set(), None
     assert build.stdout is not None
     for line in build.stdout:
@@ -101,8 +116,14 @@ def build_and_nbval(repo: Path) -> tuple[str, set[str], subprocess.CompletedProc
             executed.add(m.group(1))
         if nbval is None and line.startswith("[build] building HTML") and executed:
             env = {k: v for k, v in env_for(repo).items() if k != "PYTEST_ADDOPTS"}  # the outer run's options
-            nbval = subprocess.Popen(nbval_command(repo, sorted(executed)), cwd=repo, env=env, text=True,
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            nbval = subprocess.Popen(
+                nbval_command(repo, sorted(executed)),
+                cwd=repo,
+                env=env,
+                text=True,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+            )
     output = "".join(lines)
     assert build.wait() == 0, output[-6000:]
     if nbval is None:
@@ -125,10 +146,20 @@ def rehearsal(tmp_path_factory) -> dict:
     new_date = next_quarter_end(latest)
     po = wf.value_as_of(wq, "po_fte", latest) + 47
     pso = wf.value_as_of(wq, "pso_fte", latest) - 23
-    added = cli(repo, "add-quarter", "--date", new_date.date().isoformat(),
-                "--publication", "Synthetic release for the update rehearsal",
-                "--source-url", "https://example.org/rehearsal/workforce",
-                "--po-fte", f"{po:.0f}", "--pso-fte", f"{pso:.0f}")
+    added = cli(
+        repo,
+        "add-quarter",
+        "--date",
+        new_date.date().isoformat(),
+        "--publication",
+        "Synthetic release for the update rehearsal",
+        "--source-url",
+        "https://example.org/rehearsal/workforce",
+        "--po-fte",
+        f"{po:.0f}",
+        "--pso-fte",
+        f"{pso:.0f}",
+    )
     assert "added 2 row(s)" in added.stdout, added.stdout
 
     # a new inspection report, for a PDU the data have never held, published after every other
@@ -136,17 +167,38 @@ def rehearsal(tmp_path_factory) -> dict:
     assert NEW_PDU not in set(pdu_before["pdu"])
     published = max(pd.Timestamp(str(p)) for p in pdu_before["published"].dropna()) + pd.Timedelta(days=1)
     region = load.load_table("regions", data)["region"].iloc[0]
-    cli(repo, "ingest-report", str(REPORT), "--append", "--pdu", NEW_PDU, "--region", region,
-        "--published", published.date().isoformat(), "--source-url", "https://hmiprobation.justiceinspectorates.gov.uk/document/rehearsal-report/")
+    cli(
+        repo,
+        "ingest-report",
+        str(REPORT),
+        "--append",
+        "--pdu",
+        NEW_PDU,
+        "--region",
+        region,
+        "--published",
+        published.date().isoformat(),
+        "--source-url",
+        "https://hmiprobation.justiceinspectorates.gov.uk/document/rehearsal-report/",
+    )
     pdu_after = load.load_table("pdu_inspections", data)
     assert len(pdu_after) == len(pdu_before) + 1
 
     changed = {"workforce_quarterly", "pdu_inspections", "pdus"}
     dependent = {nb.name for nb in notebooks if declared_tables(nb) & changed}
     _, executed, nbval = build_and_nbval(repo)
-    return {"repo": repo, "date": new_date, "po": po, "dependent": dependent, "executed": executed, "nbval": nbval,
-            "notebooks": {nb.name for nb in notebooks}, "n_inspections": len(pdu_after),
-            "html": repo / "_build" / "html", "pdf": repo / "_build" / "pdf" / "probation-evidence.pdf"}
+    return {
+        "repo": repo,
+        "date": new_date,
+        "po": po,
+        "dependent": dependent,
+        "executed": executed,
+        "nbval": nbval,
+        "notebooks": {nb.name for nb in notebooks},
+        "n_inspections": len(pdu_after),
+        "html": repo / "_build" / "html",
+        "pdf": repo / "_build" / "pdf" / "probation-evidence.pdf",
+    }
 
 
 def test_only_dependent_notebooks_reexecuted(rehearsal):
@@ -176,9 +228,12 @@ def test_reexecuted_notebooks_pass_nbval(rehearsal):
     nbval = rehearsal["nbval"]
     assert rehearsal["executed"] and nbval.args, "no notebook was re-executed, so nbval had nothing to check"
     assert nbval.returncode == 0, nbval.stdout[-6000:]
-    cells = sum(1 for name in rehearsal["executed"]
-                for c in json.loads((rehearsal["repo"] / "notebooks" / name).read_text(encoding="utf-8"))["cells"]
-                if c["cell_type"] == "code")
+    cells = sum(
+        1
+        for name in rehearsal["executed"]
+        for c in json.loads((rehearsal["repo"] / "notebooks" / name).read_text(encoding="utf-8"))["cells"]
+        if c["cell_type"] == "code"
+    )
     assert re.search(rf"\b{cells} passed\b", nbval.stdout), nbval.stdout[-2000:]
 
 
@@ -192,8 +247,16 @@ def test_failing_notebook_is_named_with_its_cell_and_changes_nothing(rehearsal):
     notebook = repo / "notebooks" / sorted(rehearsal["executed"])[0]
     original = notebook.read_bytes()
     nb = json.loads(original)
-    nb["cells"].insert(1, {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
-                           "source": "raise RuntimeError('rehearsed failure')"})
+    nb["cells"].insert(
+        1,
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "execution_count": None,
+            "outputs": [],
+            "source": "raise RuntimeError('rehearsed failure')",
+        },
+    )
     notebook.write_text(json.dumps(nb, indent=1), encoding="utf-8")
     broken = notebook.read_bytes()
     published = tree_digest(rehearsal["html"])

@@ -4,6 +4,7 @@
 with a tiny fake built site; `tools/release.py` against a temporary repository holding this
 repository's own pyproject.toml and CHANGELOG.md, with the build and test commands replaced by
 quick stand-ins (the real ones are `make book` and `make test`)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,8 +23,14 @@ sys.path.insert(0, str(ROOT / "tools"))
 import publish  # noqa: E402
 import release  # noqa: E402
 
-GIT_ENV = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org", "GIT_COMMITTER_NAME": "Test",
-           "GIT_COMMITTER_EMAIL": "test@example.org", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.org",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.org",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -41,12 +48,17 @@ def fake_site(folder: Path, label: str) -> tuple[Path, Path]:
     html = folder / "html"
     (html / "book").mkdir(parents=True)
     (html / "_static").mkdir()
-    (html / "index.html").write_text('<!DOCTYPE html><html><head><meta http-equiv="Refresh" content="0; '
-                                     'url=book/intro.html" /></head><body></body></html>\n', encoding="utf-8")
+    (html / "index.html").write_text(
+        '<!DOCTYPE html><html><head><meta http-equiv="Refresh" content="0; '
+        'url=book/intro.html" /></head><body></body></html>\n',
+        encoding="utf-8",
+    )
     for name in ("intro", f"only-in-{label}"):
         (html / "book" / f"{name}.html").write_text(
             f'<!DOCTYPE html><html lang="en"><head><title>{label}</title></head>\n<body class="x">\n'
-            f"<main><h1>Edition {label}: {name}</h1></main>\n</body></html>\n", encoding="utf-8")
+            f"<main><h1>Edition {label}: {name}</h1></main>\n</body></html>\n",
+            encoding="utf-8",
+        )
     (html / "_static" / "pe.css").write_text("body{}\n", encoding="utf-8")
     pdf = folder / "probation-evidence.pdf"
     pdf.write_bytes(b"%PDF-1.4\n% edition " + label.encode() + b"\n%%EOF\n")
@@ -86,13 +98,26 @@ def test_publish_to_a_bare_repository_lays_out_the_site(repos, tmp_path):
     archive(work, tmp_path, "0.1.0", "2026-01-15")
     assert publish.main(["--repo", str(work), "push", "--remote", "origin"]) == 0
     files = remote_files(remote)
-    assert {"index.html", "probation-evidence.pdf", ".nojekyll", "editions.json", "editions/index.html",
-            "book/intro.html", "editions/0.1.0/index.html", "editions/0.1.0/book/intro.html",
-            "editions/0.1.0/probation-evidence.pdf", "editions/0.1.0/edition.json"} <= files
-    assert b"edition 0.1.0" in subprocess.run(["git", "-C", str(remote), "show", "gh-pages:probation-evidence.pdf"],
-                                              capture_output=True, check=True).stdout
+    assert {
+        "index.html",
+        "probation-evidence.pdf",
+        ".nojekyll",
+        "editions.json",
+        "editions/index.html",
+        "book/intro.html",
+        "editions/0.1.0/index.html",
+        "editions/0.1.0/book/intro.html",
+        "editions/0.1.0/probation-evidence.pdf",
+        "editions/0.1.0/edition.json",
+    } <= files
+    assert (
+        b"edition 0.1.0"
+        in subprocess.run(
+            ["git", "-C", str(remote), "show", "gh-pages:probation-evidence.pdf"], capture_output=True, check=True
+        ).stdout
+    )
     for page in ("book/intro.html", "editions/0.1.0/book/intro.html"):
-        assert publish.NOTICE_START not in remote_text(remote, page)   # the only edition is the latest
+        assert publish.NOTICE_START not in remote_text(remote, page)  # the only edition is the latest
 
 
 def test_earlier_editions_carry_the_notice_and_the_latest_does_not(repos, tmp_path):
@@ -190,9 +215,11 @@ ENTRY = """## Unreleased
 
 """
 
-FAKE_BUILD = ("mkdir -p _build/html/book _build/pdf && "
-              "printf '<html><body><p>built</p></body></html>' > _build/html/index.html && "
-              "printf '%%PDF-1.4 fake' > _build/pdf/probation-evidence.pdf")
+FAKE_BUILD = (
+    "mkdir -p _build/html/book _build/pdf && "
+    "printf '<html><body><p>built</p></body></html>' > _build/html/index.html && "
+    "printf '%%PDF-1.4 fake' > _build/pdf/probation-evidence.pdf"
+)
 
 
 @pytest.fixture
@@ -205,8 +232,9 @@ def project(tmp_path):
         shutil.copy2(ROOT / name, repo / name)
     # without the entry being prepared in this repository (if any): each test writes its own
     changelog = repo / "CHANGELOG.md"
-    changelog.write_text(re.sub(r"(?ms)^## Unreleased\b.*?(?=^## )", "", changelog.read_text(encoding="utf-8")),
-                         encoding="utf-8")
+    changelog.write_text(
+        re.sub(r"(?ms)^## Unreleased\b.*?(?=^## )", "", changelog.read_text(encoding="utf-8")), encoding="utf-8"
+    )
     git(repo, "add", ".")
     git(repo, "commit", "--quiet", "-m", "start")
     return repo
@@ -221,14 +249,26 @@ def add_unreleased_entry(repo: Path, text: str) -> None:
     path = repo / "CHANGELOG.md"
     content = path.read_text(encoding="utf-8")
     first = content.index("\n## ")
-    path.write_text(content[:first + 1] + text + content[first + 1:], encoding="utf-8")
+    path.write_text(content[: first + 1] + text + content[first + 1 :], encoding="utf-8")
     git(repo, "commit", "--quiet", "-am", "changelog")
 
 
 def run_release(repo: Path, version: str, test_command: str = "true") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "tools" / "release.py"), version, "--repo", str(repo),
-                           "--build-command", FAKE_BUILD, "--test-command", test_command],
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "tools" / "release.py"),
+            version,
+            "--repo",
+            str(repo),
+            "--build-command",
+            FAKE_BUILD,
+            "--test-command",
+            test_command,
+        ],
+        capture_output=True,
+        text=True,
+    )
 
 
 def test_this_repository_changelog_entry_is_complete():
@@ -266,7 +306,7 @@ def test_release_refuses_a_data_section_without_vintages(project):
 def test_release_refuses_a_version_that_is_not_newer(project):
     add_unreleased_entry(project, ENTRY.format(quarter="September 2025"))
     current = release.project_version(project)
-    major, minor, patch = (int(x) for x in current.split("."))
+    major, minor, _patch = (int(x) for x in current.split("."))
     older = f"{major}.{minor - 1}.0" if minor else f"{major - 1}.9.0" if major else None
     if older:
         result = run_release(project, older)
@@ -296,7 +336,7 @@ def test_release_sets_the_version_tags_and_archives(project):
     assert release.project_version(project) == version
     today = dt.date.today().isoformat()
     assert f"## {version} ({today})" in (project / "CHANGELOG.md").read_text(encoding="utf-8")
-    assert git(project, "cat-file", "-t", f"v{version}") == "tag"          # annotated
+    assert git(project, "cat-file", "-t", f"v{version}") == "tag"  # annotated
     assert git(project, "log", "-1", "--format=%s") == f"Release {version}"
     assert git(project, "rev-parse", f"v{version}^{{commit}}") == git(project, "rev-parse", "HEAD")
     assert "### Data" in git(project, "tag", "-l", "--format=%(contents)", f"v{version}")

@@ -1,4 +1,5 @@
 """Release box, citation, repository address and downloads. Live expectations come from data/."""
+
 from __future__ import annotations
 
 import copy
@@ -19,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # --- the workforce timetable (exact values on fixed dates) ----------------------------------------
 
+
 def test_quarters_after_crosses_years():
     gen = ri.quarters_after(dt.date(2025, 11, 15))
     assert [next(gen) for _ in range(3)] == [dt.date(2025, 12, 31), dt.date(2026, 3, 31), dt.date(2026, 6, 30)]
@@ -28,7 +30,7 @@ def test_quarters_after_crosses_years():
 
 def test_schedule_before_and_after_the_usual_publication():
     latest = dt.date(2025, 3, 31)
-    due = dt.date(2025, 6, 30) + ri.WORKFORCE_LAG           # 25 August 2025
+    due = dt.date(2025, 6, 30) + ri.WORKFORCE_LAG  # 25 August 2025
     assert due == dt.date(2025, 8, 25)
     before = ri.workforce_schedule(latest, due - dt.timedelta(days=1))
     assert before["not_included"] == [] and before["next_quarter"] == dt.date(2025, 6, 30)
@@ -43,18 +45,23 @@ def test_schedule_before_and_after_the_usual_publication():
 
 def test_the_lag_covers_the_published_dates_it_cites():
     """Bulletins came out 48 to 52 days after the quarter: the rule counts each as due no later than 8 days after."""
-    published = {dt.date(2022, 9, 30): dt.date(2022, 11, 17), dt.date(2023, 6, 30): dt.date(2023, 8, 17),
-                 dt.date(2024, 12, 31): dt.date(2025, 2, 20), dt.date(2025, 6, 30): dt.date(2025, 8, 21)}
+    published = {
+        dt.date(2022, 9, 30): dt.date(2022, 11, 17),
+        dt.date(2023, 6, 30): dt.date(2023, 8, 17),
+        dt.date(2024, 12, 31): dt.date(2025, 2, 20),
+        dt.date(2025, 6, 30): dt.date(2025, 8, 21),
+    }
     for quarter, day in published.items():
         assert day < quarter + ri.WORKFORCE_LAG <= day + dt.timedelta(days=8)
 
 
 def test_build_date_honours_source_date_epoch(monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")   # 2026-01-01T00:00:00Z
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
     assert ri.build_date() == dt.date(2026, 1, 1)
 
 
 # --- the release box on the live data ---------------------------------------------------------------
+
 
 def live_latest_quarter() -> dt.date:
     return pd.Timestamp(wf.latest_date(load.load_table("workforce_quarterly"), "po_fte")).date()
@@ -65,8 +72,9 @@ def test_release_box_on_the_day_after_the_latest_quarter():
     box = ri.release_box_md(today=latest + dt.timedelta(days=1))
     nxt = next(ri.quarters_after(latest))
     assert f"Workforce statistics to {editions.fmt_day(latest)}" in box
-    assert f"The release for the quarter to {editions.fmt_day(nxt)} is expected in " \
-           f"{(nxt + ri.WORKFORCE_LAG):%B %Y}" in box
+    assert (
+        f"The release for the quarter to {editions.fmt_day(nxt)} is expected in {(nxt + ri.WORKFORCE_LAG):%B %Y}"
+    ) in box
     assert "not an announced date" in box
     assert "every workforce release that the usual timetable had made due was included" in box
     caseload = pd.Timestamp(load.load_table("probation_caseload")["date"].max()).date()
@@ -104,6 +112,7 @@ def test_release_box_follows_a_new_quarter(data_copy):
 
 # --- repository address and site -----------------------------------------------------------------------
 
+
 def write_config(tmp_path: Path, text: str) -> Path:
     (tmp_path / "_config.yml").write_text(text, encoding="utf-8")
     return tmp_path
@@ -114,12 +123,14 @@ def test_repository_address_and_site(tmp_path):
     assert ri.repository_url(root) == "https://github.com/Some-Org/some-book"
     assert ri.issues_url(root) == "https://github.com/Some-Org/some-book/issues"
     assert ri.site_address(root) == "https://some-org.github.io/some-book/"
-    root = write_config(tmp_path, "repository:\n  url: https://gitlab.com/a/b\nhtml:\n  baseurl: https://books.example.org/pe\n")
+    root = write_config(
+        tmp_path, "repository:\n  url: https://gitlab.com/a/b\nhtml:\n  baseurl: https://books.example.org/pe\n"
+    )
     assert ri.site_address(root) == "https://books.example.org/pe/"
     root = write_config(tmp_path, "repository:\n  url: https://gitlab.com/a/b\n")
     assert ri.site_address(root) is None
     root = write_config(tmp_path, "repository:\n  url: ''\n")
-    with pytest.raises(ValueError, match="repository.url"):
+    with pytest.raises(ValueError, match=r"repository\.url"):
         ri.repository_url(root)
 
 
@@ -150,22 +161,26 @@ def test_repository_address_is_configured_in_one_place():
 
 # --- citation ---------------------------------------------------------------------------------
 
+
 def test_citation_file_is_valid_cff():
     assert ri.citation_problems(ri.read_citation()) == []
 
 
-@pytest.mark.parametrize("change, expected", [
-    (lambda d: d.pop("authors"), "required key 'authors'"),
-    (lambda d: d.update({"cff-version": "1.1.0"}), "cff-version"),
-    (lambda d: d.update({"colour": "blue"}), "unknown key 'colour'"),
-    (lambda d: d.update({"license": ["MIT licence"]}), "SPDX"),
-    (lambda d: d.update({"authors": [{"affiliation": "x"}]}), "family-names"),
-    (lambda d: d.update({"authors": [{"name": "X", "given-names": "Y"}]}), "entity"),
-    (lambda d: d.update({"date-released": "30/11/2026"}), "YYYY-MM-DD"),
-    (lambda d: d.update({"url": "example.org"}), "'url' must be a URL"),
-    (lambda d: d.update({"type": "book"}), "'type'"),
-    (lambda d: d.update({"title": ""}), "'title'"),
-])
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (lambda d: d.pop("authors"), "required key 'authors'"),
+        (lambda d: d.update({"cff-version": "1.1.0"}), "cff-version"),
+        (lambda d: d.update({"colour": "blue"}), "unknown key 'colour'"),
+        (lambda d: d.update({"license": ["MIT licence"]}), "SPDX"),
+        (lambda d: d.update({"authors": [{"affiliation": "x"}]}), "family-names"),
+        (lambda d: d.update({"authors": [{"name": "X", "given-names": "Y"}]}), "entity"),
+        (lambda d: d.update({"date-released": "30/11/2026"}), "YYYY-MM-DD"),
+        (lambda d: d.update({"url": "example.org"}), "'url' must be a URL"),
+        (lambda d: d.update({"type": "book"}), "'type'"),
+        (lambda d: d.update({"title": ""}), "'title'"),
+    ],
+)
 def test_citation_checks_catch_mistakes(change, expected):
     data = copy.deepcopy(ri.read_citation())
     change(data)
@@ -175,13 +190,15 @@ def test_citation_checks_catch_mistakes(change, expected):
 def test_citation_text(tmp_path):
     cff = ri.read_citation()
     published = ri.citation_text(version="1.2.3", published=dt.date(2027, 2, 1), site="https://o.github.io/r/")
-    assert published == (f"{cff['authors'][0]['name']} (2027). *{cff['title']}*, edition 1.2.3. "
-                         f"<https://o.github.io/r/editions/1.2.3/>")
+    assert published == (
+        f"{cff['authors'][0]['name']} (2027). *{cff['title']}*, edition 1.2.3. <https://o.github.io/r/editions/1.2.3/>"
+    )
     draft = ri.citation_text(version="1.2.3", published=None, site=None)
     assert "(in preparation)" in draft and draft.endswith(f"<{ri.repository_url()}>")
 
 
 # --- downloads --------------------------------------------------------------------------------
+
 
 def test_data_zip_is_reproducible_and_complete():
     first, second = ri.data_zip_bytes(), ri.data_zip_bytes()
@@ -190,7 +207,8 @@ def test_data_zip_is_reproducible_and_complete():
     names = archive.namelist()
     assert names == sorted(names)
     expected = {f"{ri.ZIP_FOLDER}/datapackage.json"} | {
-        f"{ri.ZIP_FOLDER}/{r['path']}" for r in load.read_package()["resources"] if load.is_present(r["name"])}
+        f"{ri.ZIP_FOLDER}/{r['path']}" for r in load.read_package()["resources"] if load.is_present(r["name"])
+    }
     assert set(names) == expected
     for info in archive.infolist():
         assert info.date_time == (1980, 1, 1, 0, 0, 0)
@@ -202,8 +220,9 @@ def test_data_zip_changes_with_the_data(data_copy):
     with open(data_copy / "events.csv", "a", encoding="utf-8") as handle:
         handle.write("")
     assert ri.data_zip_bytes(data_copy) == before
-    (data_copy / "regions.csv").write_text((data_copy / "regions.csv").read_text(encoding="utf-8") + "\n",
-                                           encoding="utf-8")
+    (data_copy / "regions.csv").write_text(
+        (data_copy / "regions.csv").read_text(encoding="utf-8") + "\n", encoding="utf-8"
+    )
     assert ri.data_zip_bytes(data_copy) != before
 
 
@@ -216,7 +235,7 @@ def test_write_data_zip_rewrites_only_on_change(tmp_path):
 def test_downloads_page_links_every_table_and_chart_and_the_files_exist():
     page = ri.downloads_md()
     links = re.findall(r"\{download\}`([^<`]+) <([^>]+)>`", page)
-    targets = {name: target for name, target in links}
+    targets = dict(links)
     for res in load.read_package()["resources"]:
         if load.is_present(res["name"]):
             assert targets.get(res["path"]) == f"/data/{res['path']}"
@@ -229,7 +248,6 @@ def test_downloads_page_links_every_table_and_chart_and_the_files_exist():
     for name, target in links:
         if name != ri.ZIP_NAME:  # the zip is written when the book is built
             assert (ROOT / target.lstrip("/")).is_file(), target
-
 
 
 def test_built_website_serves_every_download():
@@ -250,8 +268,11 @@ def test_download_check_notices_a_missing_file(tmp_path):
     page.parent.mkdir(parents=True)
     (tmp_path / "_downloads" / "abc").mkdir(parents=True)
     (tmp_path / "_downloads" / "abc" / "regions.csv").write_bytes(b"not the same\n")
-    page.write_text('<a class="reference download internal" href="../_downloads/abc/regions.csv">regions.csv</a>'
-                    '<a href="../_downloads/def/events.csv">events.csv</a>', encoding="utf-8")
+    page.write_text(
+        '<a class="reference download internal" href="../_downloads/abc/regions.csv">regions.csv</a>'
+        '<a href="../_downloads/def/events.csv">events.csv</a>',
+        encoding="utf-8",
+    )
     problems = ri.download_problems(tmp_path)
     assert "the website's copy of regions.csv differs from its source" in problems
     assert "downloads page links events.csv but the website has no such file" in problems

@@ -1,4 +1,5 @@
 """The repository tracks nothing machine-specific: a clone is a new folder on a new machine."""
+
 from __future__ import annotations
 
 import shutil
@@ -34,9 +35,19 @@ def offending(rows: list[tuple[str, str]]) -> list[str]:
 
 
 def test_rule_catches_links_and_build_output():
-    rows = [("100644", "README.md"), ("120000", ".venv"), ("100644", "_build/html/index.html"),
-            ("100644", ".venv/bin/python"), ("120000", "data/x.csv")]
-    assert {b.split(":")[0] for b in offending(rows)} == {".venv", "_build/html/index.html", ".venv/bin/python", "data/x.csv"}
+    rows = [
+        ("100644", "README.md"),
+        ("120000", ".venv"),
+        ("100644", "_build/html/index.html"),
+        ("100644", ".venv/bin/python"),
+        ("120000", "data/x.csv"),
+    ]
+    assert {b.split(":")[0] for b in offending(rows)} == {
+        ".venv",
+        "_build/html/index.html",
+        ".venv/bin/python",
+        "data/x.csv",
+    }
 
 
 def test_nothing_machine_specific_is_tracked():

@@ -1,4 +1,5 @@
 """Each conclusion rule, with cases on both sides of its boundary."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -9,8 +10,9 @@ from probation_evidence import rules
 
 
 # ------------------------------------------------------------------ direction
-@pytest.mark.parametrize("now, code", [(103.0, "flat"), (103.01, "up"), (97.0, "flat"), (96.99, "down"),
-                                       (100.0, "flat")])
+@pytest.mark.parametrize(
+    "now, code", [(103.0, "flat"), (103.01, "up"), (97.0, "flat"), (96.99, "down"), (100.0, "flat")]
+)
 def test_direction_relative_tolerance_boundary(now, code):
     assert rules.TOLERANCE_PCT == 3.0
     v = rules.direction(now, 100.0)
@@ -76,8 +78,9 @@ def test_seasonality_both_sides():
 
 
 # ------------------------------------------------------------------ share
-@pytest.mark.parametrize("k, n, code", [(7, 7, "all"), (0, 7, "none"), (4, 7, "most"), (3, 7, "minority"),
-                                        (4, 8, "half")])
+@pytest.mark.parametrize(
+    "k, n, code", [(7, 7, "all"), (0, 7, "none"), (4, 7, "most"), (3, 7, "minority"), (4, 8, "half")]
+)
 def test_share_words(k, n, code):
     v = rules.share(k, n)
     assert v.code == code and f"{k} of {n}" in v.reason
@@ -135,7 +138,7 @@ def test_association_power_crosses_the_threshold_with_sample_size():
     high, _ = rules._power_spearman(40, 0.05, 0.5, np.random.default_rng(rules.SEED))
     assert low < rules.MIN_POWER < high
     power, min_p = rules._power_spearman(4, 0.05, 0.5, np.random.default_rng(rules.SEED))
-    assert power == 0 and min_p == pytest.approx(2 / 24)   # four pairs can never reach 0.05
+    assert power == 0 and min_p == pytest.approx(2 / 24)  # four pairs can never reach 0.05
 
 
 # ------------------------------------------------------------------ established
@@ -166,15 +169,16 @@ def test_rules_are_stated_for_readers():
 # ------------------------------------------------------------------ change (two shares)
 def test_change_boundaries_and_directions():
     from scipy.stats import fisher_exact
-    up = rules.change((0, 10), (5, 10), labels=("2024", "2025"))          # Fisher p = 0.033
+
+    up = rules.change((0, 10), (5, 10), labels=("2024", "2025"))  # Fisher p = 0.033
     assert (up.code, up.word) == ("up", "rose")
     assert up.details["p_value"] == pytest.approx(fisher_exact([[0, 10], [5, 5]])[1])
     assert "2024" in up.reason and "2025" in up.reason
     low, high = up.details["interval"]
-    assert 0 < low < 0.5 < high                                           # the change is +50 points
+    assert 0 < low < 0.5 < high  # the change is +50 points
     down = rules.change((5, 10), (0, 10))
     assert (down.code, down.word) == ("down", "fell")
-    flat = rules.change((2, 10), (5, 10))                                 # Fisher p = 0.35
+    flat = rules.change((2, 10), (5, 10))  # Fisher p = 0.35
     assert (flat.code, flat.word) == ("no_change", "no detectable change")
     # with four cases in all, even 0 of 10 against 4 of 10 (p = 0.087) is the most extreme table possible
     assert rules.change((0, 10), (4, 10)).code == "untestable"
@@ -198,10 +202,11 @@ def test_change_says_when_no_change_could_be_detected():
 def _brute_force_homogeneity(groups):
     """p-value of the exact test by listing every way of choosing the cases with the feature."""
     import itertools
+
     labels = [g for g, (k, n) in groups.items() for _ in range(n)]
     sizes = {g: n for g, (k, n) in groups.items()}
     total_k = sum(k for k, n in groups.values())
-    stat = lambda ks: sum(ks[g] ** 2 / sizes[g] for g in sizes)      # noqa: E731
+    stat = lambda ks: sum(ks[g] ** 2 / sizes[g] for g in sizes)  # noqa: E731
     observed = stat({g: k for g, (k, n) in groups.items()})
     hits = count = 0
     for chosen in itertools.combinations(range(len(labels)), total_k):
@@ -213,9 +218,14 @@ def _brute_force_homogeneity(groups):
     return hits / count
 
 
-@pytest.mark.parametrize("groups", [{"a": (3, 4), "b": (0, 3), "c": (1, 3)},
-                                    {"a": (4, 4), "b": (0, 4), "c": (2, 5), "d": (1, 2)},
-                                    {"a": (1, 3), "b": (2, 3)}])
+@pytest.mark.parametrize(
+    "groups",
+    [
+        {"a": (3, 4), "b": (0, 3), "c": (1, 3)},
+        {"a": (4, 4), "b": (0, 4), "c": (2, 5), "d": (1, 2)},
+        {"a": (1, 3), "b": (2, 3)},
+    ],
+)
 def test_differ_exact_test_lists_every_arrangement(groups):
     v = rules.differ(groups)
     assert v.details["exact"]
@@ -227,7 +237,9 @@ def test_differ_boundaries():
     assert (apart.code, apart.word) == ("differ", "differ") and "six" not in apart.reason
     assert apart.details["p_value"] < rules.ALPHA
     alike = rules.differ({"a": (3, 6), "b": (3, 6), "c": (4, 7)}, noun="region")
-    assert (alike.code, alike.word) == ("not_shown", "no difference shown") and alike.details["p_value"] == pytest.approx(1)
+    assert (alike.code, alike.word) == ("not_shown", "no difference shown") and alike.details[
+        "p_value"
+    ] == pytest.approx(1)
     few = rules.differ({"a": (1, 1), "b": (0, 1)})
     assert few.code == "untestable" and few.details["min_attainable_p"] == pytest.approx(1)
     same = rules.differ({"a": (2, 2), "b": (3, 3)})
@@ -247,23 +259,23 @@ def test_differ_falls_back_to_a_seeded_permutation_test():
     again = rules.differ(groups, max_states=1, n_perm=20_000)
     assert exact.details["exact"] and not drawn.details["exact"]
     assert drawn.details["min_attainable_p"] is None and "seed" in drawn.reason
-    assert drawn.details["p_value"] == again.details["p_value"]                     # seeded: repeatable
+    assert drawn.details["p_value"] == again.details["p_value"]  # seeded: repeatable
     assert drawn.details["p_value"] == pytest.approx(exact.details["p_value"], abs=0.005)
 
 
 # ------------------------------------------------------------------ against a baseline
 def test_against_baseline_boundaries():
-    above = rules.against_baseline([31, 32, 33, 34, 35, 36, 37, 38], 29, unit="%")    # 8 of 8: p = 2/256
+    above = rules.against_baseline([31, 32, 33, 34, 35, 36, 37, 38], 29, unit="%")  # 8 of 8: p = 2/256
     assert (above.code, above.word) == ("above", "higher than")
     assert above.details["p_value"] == pytest.approx(2 / 256)
     below = rules.against_baseline([1, 2, 3, 4, 5, 6, 7, 8], 29)
     assert (below.code, below.word) == ("below", "lower than")
-    seven = rules.against_baseline([28, 31, 32, 33, 34, 35, 36, 37], 29)              # 7 of 8: p = 0.07
+    seven = rules.against_baseline([28, 31, 32, 33, 34, 35, 36, 37], 29)  # 7 of 8: p = 0.07
     assert seven.code == "not_shown_low_power" and seven.word == "not shown to differ from"
     assert "says little" in seven.reason and seven.details["min_attainable_p"] == pytest.approx(2 / 256)
     ties = rules.against_baseline([29, 29, 30], 29)
     assert ties.details["ties"] == 2 and ties.details["above"] == 1
-    few = rules.against_baseline([30, 31, 32, 33], 29)                                 # 4 values: p >= 0.125
+    few = rules.against_baseline([30, 31, 32, 33], 29)  # 4 values: p >= 0.125
     assert few.code == "untestable" and "cannot reach" in few.reason
     with pytest.raises(ValueError):
         rules.against_baseline([], 29)
@@ -275,8 +287,8 @@ def test_sign_test_power_crosses_the_threshold_with_sample_size():
     low, _ = rules._sign_power(25, rules.ALPHA, rules.SIGN_TEST_EFFECT)
     high, _ = rules._sign_power(30, rules.ALPHA, rules.SIGN_TEST_EFFECT)
     assert low < rules.MIN_POWER < high
-    balanced = [10 + i for i in range(15)] + [40 + i for i in range(15)]                # 15 below, 15 above
-    assert rules.against_baseline(balanced, 30).code == "not_shown"                    # enough power to mean something
+    balanced = [10 + i for i in range(15)] + [40 + i for i in range(15)]  # 15 below, 15 above
+    assert rules.against_baseline(balanced, 30).code == "not_shown"  # enough power to mean something
 
 
 # ------------------------------------------------------------------ above a stated level
@@ -284,7 +296,10 @@ def test_sign_test_power_crosses_the_threshold_with_sample_size():
 def test_above_level_boundaries(value, code):
     v = rules.above_level(value, 110.0, unit="%", what="the national average", level_name="the excessive level")
     assert v.code == code and v.word == rules.LEVEL[code]
-    assert v.reason.startswith("the national average, ") and f"is {rules.LEVEL[code]} the excessive level, 110.0%" in v.reason
+    assert (
+        v.reason.startswith("the national average, ")
+        and f"is {rules.LEVEL[code]} the excessive level, 110.0%" in v.reason
+    )
     words = {"above": "on average, yes", "below": "on average, no", "at": "exactly"}
     assert rules.above_level(value, 110.0, words=words).word == words[code]
     with pytest.raises(ValueError):
@@ -292,13 +307,27 @@ def test_above_level_boundaries(value, code):
 
 
 # ------------------------------------------------------------------ reported by
-@pytest.mark.parametrize("address, code, word", [
-    ("https://channel4.com/news/factcheck/example", "secondary", "reported by Channel 4 News"),
-    ("https://www.russellwebster.com/post/ ; https://blog.example.org/copy", "secondary", "reported by Channel 4 News"),
-    ("https://parallelparliament.co.uk/question/1/x ; https://blog.example.org/copy", "mirror", "published by Channel 4 News"),
-    ("https://blog.example.org/copy ; https://questions-statements.parliament.uk/written-questions/1", "primary",
-     "published by Channel 4 News"),
-])
+@pytest.mark.parametrize(
+    "address, code, word",
+    [
+        ("https://channel4.com/news/factcheck/example", "secondary", "reported by Channel 4 News"),
+        (
+            "https://www.russellwebster.com/post/ ; https://blog.example.org/copy",
+            "secondary",
+            "reported by Channel 4 News",
+        ),
+        (
+            "https://parallelparliament.co.uk/question/1/x ; https://blog.example.org/copy",
+            "mirror",
+            "published by Channel 4 News",
+        ),
+        (
+            "https://blog.example.org/copy ; https://questions-statements.parliament.uk/written-questions/1",
+            "primary",
+            "published by Channel 4 News",
+        ),
+    ],
+)
 def test_reported_by_follows_the_best_address(address, code, word):
     v = rules.reported_by("Channel 4 News", addresses=address)
     assert (v.code, v.word, v.subject) == (code, word, "Channel 4 News")
@@ -307,7 +336,11 @@ def test_reported_by_follows_the_best_address(address, code, word):
 
 def test_reported_by_prefers_the_recorded_source_type_and_refuses_bad_input():
     v = rules.reported_by("Police Oracle", source_type="secondary", addresses="https://www.gov.uk/x")
-    assert v.code == "secondary" and v.word == "reported by Police Oracle" and "records the source as secondary" in v.reason
+    assert (
+        v.code == "secondary"
+        and v.word == "reported by Police Oracle"
+        and "records the source as secondary" in v.reason
+    )
     assert rules.reported_by("GOV.UK", source_type="primary").word == "published by GOV.UK"
     with pytest.raises(ValueError):
         rules.reported_by("X", source_type="rumour")

@@ -1,22 +1,25 @@
 """The staffing chapter: every figure function yields a legible, complete figure; and when the
 data change so that a rule flips, the chapter's words (the same texts the notebook glues)
 and the landing page's finding flip with it."""
+
 from __future__ import annotations
 
 import csv
+import dataclasses
 import shutil
+from itertools import pairwise
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
 
-from probation_evidence import charts, load, pages, staffing, workforce as wf  # noqa: E402
-from probation_evidence.figures import staffing as F  # noqa: E402
-from probation_evidence.update import add_quarter  # noqa: E402
+from probation_evidence import charts, load, pages, staffing, workforce as wf
+from probation_evidence.figures import staffing as F
+from probation_evidence.update import add_quarter
 
 URL = "https://www.gov.uk/government/statistics/example-next-quarter"
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -41,8 +44,8 @@ def test_every_figure_is_complete_and_legible(make, live, tmp_path):
     assert isinstance(f, charts.Figure)
     for part in (f.title, f.source, f.units, f.alt, f.caption):
         assert part.strip()
-    assert f.problems(check_drawing=False) == []         # names, texts, n in titles
-    png, csv_path = f.save(tmp_path)                     # draws it: raises if illegible or low in contrast
+    assert f.problems(check_drawing=False) == []  # names, texts, n in titles
+    png, csv_path = f.save(tmp_path)  # draws it: raises if illegible or low in contrast
     assert png.stat().st_size > 10_000
     with csv_path.open(encoding="utf-8") as handle:
         assert len(list(csv.DictReader(handle))) == len(f.data) > 0
@@ -65,7 +68,7 @@ def test_staffing_lines_never_cross_unification_or_a_gap(live):
             continue
         assert not (min(xs) < staffing.UNIFICATION < max(xs)), "a line joins NPS-only and unified figures"
         quarters = [x.to_period("Q") for x in xs]
-        assert all((b - a).n == 1 for a, b in zip(quarters, quarters[1:])), "a line crosses a missing quarter"
+        assert all((b - a).n == 1 for a, b in pairwise(quarters)), "a line crosses a missing quarter"
 
 
 def test_leaving_rate_chart_keeps_the_headcount_rates_apart(live):
@@ -86,6 +89,20 @@ def test_live_words_agree_with_the_numbers(live):
     assert t["po_yoy_word"] == expected
     assert t["latest_quarter"] in staffing.key_finding(live)
     assert all(str(v).strip() for v in t.values())
+
+
+def test_texts_refuse_a_series_without_a_year_on_year_change(live):
+    # Keep only the latest quarter of officer numbers: no change on a year earlier can be computed, and the
+    # texts that state it must say so (naming the table and measure) instead of failing on a missing value.
+    wq = live.workforce
+    latest = wq.loc[wq["measure"] == "po_fte", "date"].max()
+    short = dataclasses.replace(live, workforce=wq[(wq["measure"] != "po_fte") | (wq["date"] == latest)])
+    assert staffing.year_on_year(short, "po_fte")[0] is None
+    for text in (staffing.key_finding, staffing.texts, F.po_pso_fte):
+        with pytest.raises(
+            ValueError, match=r"workforce_quarterly: po_fte has no quarter with a figure a year earlier"
+        ):
+            text(short)
 
 
 def test_key_finding_links_to_its_section():
@@ -117,8 +134,13 @@ def _ymd(ts) -> str:
 
 
 def _add(folder, figures, vintage) -> None:
-    add_quarter(figures, vintage=_ymd(vintage), publication="HMPPS workforce quarterly: a later release",
-                source_url=URL, folder=folder)
+    add_quarter(
+        figures,
+        vintage=_ymd(vintage),
+        publication="HMPPS workforce quarterly: a later release",
+        source_url=URL,
+        folder=folder,
+    )
 
 
 def _append(folder: Path, table: str, row: dict) -> None:
@@ -139,15 +161,23 @@ def _year_before_held(folder, measure, nxt, default) -> float:
     return held
 
 
-@pytest.mark.parametrize("po_factor, pso_factor, po_word, pso_word",
-                         [(1.1, 0.99, "rising", "little changed"), (0.9, 1.1, "falling", "rising")])
+@pytest.mark.parametrize(
+    "po_factor, pso_factor, po_word, pso_word",
+    [(1.1, 0.99, "rising", "little changed"), (0.9, 1.1, "falling", "rising")],
+)
 def test_year_on_year_words_follow_the_data(tmp_path, po_factor, pso_factor, po_word, pso_word):
     folder = _copy(tmp_path, "data")
     _, nxt = _next_quarter(folder)
     po_then = _year_before_held(folder, "po_fte", nxt, 5000)
     pso_then = _year_before_held(folder, "pso_fte", nxt, 5000)
-    _add(folder, [{"date": _ymd(nxt), "measure": "po_fte", "value": round(po_then * po_factor)},
-                  {"date": _ymd(nxt), "measure": "pso_fte", "value": round(pso_then * pso_factor)}], nxt)
+    _add(
+        folder,
+        [
+            {"date": _ymd(nxt), "measure": "po_fte", "value": round(po_then * po_factor)},
+            {"date": _ymd(nxt), "measure": "pso_fte", "value": round(pso_then * pso_factor)},
+        ],
+        nxt,
+    )
     d = staffing.load_data(folder)
     t = staffing.texts(d)
     assert (t["po_yoy_word"], t["pso_yoy_word"]) == (po_word, pso_word)
@@ -163,7 +193,7 @@ def test_seasonal_word_follows_the_data(tmp_path, steps, word):
     latest, _ = _next_quarter(folder)
     value = wf.value_as_of(load.load_table("workforce_quarterly", folder), "po_fte", latest)
     date = latest
-    for step in steps:                      # two more years of quarters, all in the latest release
+    for step in steps:  # two more years of quarters, all in the latest release
         date = date + pd.offsets.QuarterEnd(1)
         value += step
         _add(folder, [{"date": _ymd(date), "measure": "po_fte", "value": value}], latest + pd.DateOffset(years=2))
@@ -177,9 +207,19 @@ def test_pipeline_word_follows_the_intakes(tmp_path, factor, word):
     folder = _copy(tmp_path, "data")
     last = staffing.pipeline(staffing.load_data(folder))["last"]
     y = last["start"].year + 1
-    _append(folder, "national_facts", {
-        "date": f"{y + 1}-03-31", "measure": f"pqip_started_{y}_{str(y + 1)[-2:]}", "value": round(last["trainees"] * factor),
-        "unit": "trainees", "source_type": "primary", "source_url": URL, "notes": "test intake"})
+    _append(
+        folder,
+        "national_facts",
+        {
+            "date": f"{y + 1}-03-31",
+            "measure": f"pqip_started_{y}_{str(y + 1)[-2:]}",
+            "value": round(last["trainees"] * factor),
+            "unit": "trainees",
+            "source_type": "primary",
+            "source_url": URL,
+            "notes": "test intake",
+        },
+    )
     t = staffing.texts(staffing.load_data(folder))
     assert t["pipeline_word"] == word
     assert f"{y}/{str(y + 1)[-2:]}" in t["pqip_intakes"]
@@ -191,10 +231,21 @@ def test_direct_caseload_word_follows_the_data(tmp_path, factor, word):
     direct = staffing.demand(staffing.load_data(folder))["direct"]
     end = direct.index[-1] + pd.DateOffset(years=1)
     start = end - pd.DateOffset(months=11)
-    _append(folder, "caseload_facts", {
-        "source_id": "S12", "measure": "po_average_caseload", "value": round(direct.iloc[0] * factor, 1),
-        "unit": "cases per PO", "value_bound": "exact", "period": f"{start:%b %Y}-{end:%b %Y}",
-        "source_url": URL, "locator": "test", "notes": "test caseload"})
+    _append(
+        folder,
+        "caseload_facts",
+        {
+            "source_id": "S12",
+            "measure": "po_average_caseload",
+            "value": round(direct.iloc[0] * factor, 1),
+            "unit": "cases per PO",
+            "value_bound": "exact",
+            "period": f"{start:%b %Y}-{end:%b %Y}",
+            "source_url": URL,
+            "locator": "test",
+            "notes": "test caseload",
+        },
+    )
     assert staffing.texts(staffing.load_data(folder))["caseload_word"] == word
 
 

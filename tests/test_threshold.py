@@ -68,9 +68,7 @@ def test_recovers_breakpoint_at_50(kink50):
 
 
 def test_recovers_breakpoint_at_35_not_50():
-    df = simulate_caseload_quality(
-        300, 10, 35, 0.0, -0.1, 1.5, seed=5, caseload_low=10, caseload_high=70
-    )
+    df = simulate_caseload_quality(300, 10, 35, 0.0, -0.1, 1.5, seed=5, caseload_low=10, caseload_high=70)
     fit = fit_segmented_logistic(df["caseload"], df["sufficient"])
     assert abs(fit.breakpoint - 35) <= 5
     assert abs(fit.breakpoint - 50) > 8
@@ -98,9 +96,7 @@ def test_bootstrap_speed_2000_cases_under_20_seconds():
 
 def test_cluster_bootstrap_resamples_practitioners():
     df = simulate_caseload_quality(200, 10, 50, 0.0, -0.1, 1.0, seed=4, practitioner_sd=0.5)
-    boot = bootstrap_breakpoint(
-        df["caseload"], df["sufficient"], n_boot=100, seed=4, cluster=df["practitioner_id"]
-    )
+    boot = bootstrap_breakpoint(df["caseload"], df["sufficient"], n_boot=100, seed=4, cluster=df["practitioner_id"])
     assert boot.resampling == "clusters"
     assert boot.n_clusters == 200
     assert boot.n_successful == 100
@@ -116,9 +112,7 @@ def test_bootstrap_replicates_equal_refits_on_resampled_data(by_cluster):
     df = simulate_caseload_quality(120, 5, 50, 0.0, -0.1, 1.0, seed=21, practitioner_sd=0.3)
     grid = np.arange(30.0, 71.0)
     cluster = df["practitioner_id"] if by_cluster else None
-    boot = bootstrap_breakpoint(
-        df["caseload"], df["sufficient"], n_boot=5, seed=8, cluster=cluster, breakpoints=grid
-    )
+    boot = bootstrap_breakpoint(df["caseload"], df["sufficient"], n_boot=5, seed=8, cluster=cluster, breakpoints=grid)
     rng = np.random.default_rng(8)
     for b in range(5):
         if by_cluster:
@@ -149,8 +143,7 @@ def _hand_sandwich(df: pd.DataFrame, c: float) -> np.ndarray:
     p = expit(X @ beta)
     bread = np.linalg.inv((X * (p * (1 - p))[:, None]).T @ X)
     groups = df["practitioner_id"].to_numpy()
-    scores = np.array([(X[groups == g] * (y - p)[groups == g][:, None]).sum(axis=0)
-                       for g in np.unique(groups)])
+    scores = np.array([(X[groups == g] * (y - p)[groups == g][:, None]).sum(axis=0) for g in np.unique(groups)])
     G, N, K = len(scores), len(y), X.shape[1]
     meat = scores.T @ scores * G / (G - 1) * (N - 1) / (N - K)
     return bread @ meat @ bread
@@ -160,9 +153,7 @@ def test_cluster_robust_standard_errors_match_a_hand_sandwich():
     # Clustered data (practitioner SD 0.8): the robust SE is well above the model-based one,
     # so an HC0 (heteroskedasticity-only) or a model-based SE fails this test.
     df = _clustered_line(seed=4)
-    robust = fit_segmented_logistic(
-        df["caseload"], df["sufficient"], breakpoints=[50], cluster=df["practitioner_id"]
-    )
+    robust = fit_segmented_logistic(df["caseload"], df["sufficient"], breakpoints=[50], cluster=df["practitioner_id"])
     plain = fit_segmented_logistic(df["caseload"], df["sufficient"], breakpoints=[50])
     cov = _hand_sandwich(df, 50)
     assert robust.cov_type == "cluster"
@@ -217,7 +208,7 @@ def test_profile_interval_matches_definition(kink50):
     # The cut-off is recomputed here from its definition (the 95th percentile of
     # chi-square with 1 df), so a wrong constant in the module fails this test.
     cutoff = stats.chi2.ppf(0.95, 1)
-    assert PROFILE_CUTOFF_95 == pytest.approx(cutoff, rel=1e-12)
+    assert cutoff == pytest.approx(PROFILE_CUTOFF_95, rel=1e-12)
     fit = fit_segmented_logistic(kink50["caseload"], kink50["sufficient"])
     prof = fit.profile
     inside = 2 * (prof["loglik"].max() - prof["loglik"]) <= cutoff
@@ -331,9 +322,7 @@ def test_band_table_end_to_end():
 
 
 def _good_case_df() -> pd.DataFrame:
-    return pd.DataFrame(
-        {"caseload": [30, 45, 60], "sufficient": [1, 0, 1], "practitioner_id": ["a", "b", "c"]}
-    )
+    return pd.DataFrame({"caseload": [30, 45, 60], "sufficient": [1, 0, 1], "practitioner_id": ["a", "b", "c"]})
 
 
 def _good_band_df() -> pd.DataFrame:

@@ -4,6 +4,7 @@ Expected values are computed independently inside the tests (scipy quantiles,
 quadrature, statsmodels, sandwich formulas written out), so a wrong constant or
 estimator in the module fails them.  Data are SIMULATED with fixed seeds.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,7 @@ import pytest
 import statsmodels.api as sm
 from scipy import integrate, special, stats
 
-from probation_evidence import threshold as T
-from probation_evidence import threshold_validation as V
+from probation_evidence import threshold as T, threshold_validation as V
 
 
 def _cells(seed: int, curve=V.line_curve, sd: float = 0.8, n: int = 200, m: int = 10) -> T.Cells:
@@ -46,8 +46,9 @@ def test_batched_profile_equals_statsmodels_fits(curve):
         X = np.column_stack([np.ones_like(cells.xu), cells.xu, np.maximum(cells.xu - grid[i], 0)])
         res = sm.GLM(endog, X, family=sm.families.Binomial()).fit()
         # GLM's llf includes the binomial coefficients; the module's log-likelihood does not
-        const = np.sum(special.gammaln(cells.mu + 1) - special.gammaln(cells.ku + 1)
-                       - special.gammaln(cells.mu - cells.ku + 1))
+        const = np.sum(
+            special.gammaln(cells.mu + 1) - special.gammaln(cells.ku + 1) - special.gammaln(cells.mu - cells.ku + 1)
+        )
         assert ll[0, i] + const == pytest.approx(res.llf, abs=1e-6)
         np.testing.assert_allclose(beta[0, i], res.params, rtol=1e-5, atol=1e-5)
 
@@ -87,7 +88,8 @@ def test_robust_wald_is_the_cluster_sandwich():
     x = df["caseload"].to_numpy(float)
     X_case = np.column_stack([np.ones_like(x), x, np.maximum(x - 50, 0)])
     ref = sm.Logit(df["sufficient"].to_numpy(float), X_case).fit(
-        disp=False, cov_type="cluster", cov_kwds={"groups": pd.factorize(df["practitioner_id"])[0]})
+        disp=False, cov_type="cluster", cov_kwds={"groups": pd.factorize(df["practitioner_id"])[0]}
+    )
     X = np.column_stack([np.ones_like(cells.xu), cells.xu, np.maximum(cells.xu - 50, 0)])
     mine = T._robust_wald(cells, X, 2)
     assert mine["method"] == "cluster-robust"
@@ -118,7 +120,8 @@ def test_robust_wald_sums_scores_within_practitioners_across_caseloads():
     assert cells.x.size > 1.5 * cells.n_groups
     X_case = np.column_stack([np.ones_like(x), x, np.maximum(x - 50, 0)])
     ref = sm.Logit(y.astype(float), X_case).fit(
-        disp=False, cov_type="cluster", cov_kwds={"groups": pd.factorize(df["practitioner_id"])[0]})
+        disp=False, cov_type="cluster", cov_kwds={"groups": pd.factorize(df["practitioner_id"])[0]}
+    )
     X = np.column_stack([np.ones_like(cells.xu), cells.xu, np.maximum(cells.xu - 50, 0)])
     mine = T._robust_wald(cells, X, 2)
     assert mine["std_err"] == pytest.approx(ref.bse[2], rel=1e-6)
@@ -180,8 +183,7 @@ def test_primary_interval_is_the_practitioner_bootstrap_percentile_interval():
     rng = np.random.default_rng(3)
     draws = np.bincount(rng.integers(0, cells.n_groups, cells.n_groups), minlength=cells.n_groups)
     w = draws[cells.group].astype(float)
-    ref = T._numpy_profile(cells.xu, cells.to_unique(w * cells.k)[0], cells.to_unique(w * cells.m)[0],
-                           extras["grid"])
+    ref = T._numpy_profile(cells.xu, cells.to_unique(w * cells.k)[0], cells.to_unique(w * cells.m)[0], extras["grid"])
     assert extras["boot_bends"][0] == extras["grid"][np.argmax(ref)]
     # the calibrated profile set: likelihood-ratio statistic below the resamples' 95th percentile
     cut = np.quantile(extras["boot_lr"], 0.95)
@@ -198,7 +200,8 @@ def test_threshold_rule_on_clear_cases():
     # Large samples so the verdicts are not in doubt.  A sharp bend: "threshold".
     # A smooth accelerating decline: a bend is found but it is not a threshold.
     sharp = T._analyse_cells(
-        _cells(9, lambda x: 0.8 - 0.15 * np.maximum(x - 50, 0), sd=0.3, n=1500), n_boot=0, n_sim=49, seed=2)
+        _cells(9, lambda x: 0.8 - 0.15 * np.maximum(x - 50, 0), sd=0.3, n=1500), n_boot=0, n_sim=49, seed=2
+    )
     assert sharp.verdict == "threshold" and sharp.threshold
     assert sharp.smooth_test_p < 0.05
     smooth = T._analyse_cells(_cells(10, V.smooth_curve, sd=0.3, n=1500), n_boot=0, n_sim=49, seed=2)
@@ -223,7 +226,7 @@ def test_comparison_table_and_qaic():
     # nested models: the hinge contains the line, which contains the flat model
     assert t.loc["hinge", "loglik"] >= t.loc["linear", "loglik"] >= t.loc["flat", "loglik"]
     display = res.comparison_table()
-    assert list(display.columns)[0] == "Model" and len(display) == 5
+    assert display.columns[0] == "Model" and len(display) == 5
 
 
 # ---------------------------------------------------------------------------
@@ -252,8 +255,14 @@ def test_analyse_without_practitioner_ids_and_bands():
     assert "quasi-likelihood" in res.bend_interval_method
     assert any("not identified" in w for w in res.warnings)
     bands = V.to_bands(cells)
-    table = pd.DataFrame({"band_low": [b[0] for b in V.BANDS], "band_high": [b[1] for b in V.BANDS],
-                          "n_sufficient": bands.k, "n_cases": bands.m})
+    table = pd.DataFrame(
+        {
+            "band_low": [b[0] for b in V.BANDS],
+            "band_high": [b[1] for b in V.BANDS],
+            "n_sufficient": bands.k,
+            "n_cases": bands.m,
+        }
+    )
     res_b = T.analyse(table, n_sim=49)
     assert res_b.kind == "band-level" and res_b.n_groups == 6
     assert "between bands" in res_b.bend_interval_method
@@ -267,10 +276,23 @@ def test_analyse_without_practitioner_ids_and_bands():
         ([1, 2, 3], "DataFrame"),
         (pd.DataFrame({"caseload": [30, 40, 50], "sufficient": [1, 1, 1]}), "same outcome"),
         (pd.DataFrame({"caseload": [30, -40, 50], "sufficient": [1, 0, 1]}), ">= 0"),
-        (pd.DataFrame({"band_low": [0, 30, 60], "band_high": [29, 59, 90],
-                       "n_sufficient": [5, 6, 7], "n_cases": [10, 10, 10]}), "at least 4"),
-        (pd.DataFrame({"band_low": [0, 30, 60, 70], "band_high": [29, 59, 69, 90],
-                       "n_sufficient": [5, 16, 7, 3], "n_cases": [10, 10, 10, 10]}), "exceed n_cases"),
+        (
+            pd.DataFrame(
+                {"band_low": [0, 30, 60], "band_high": [29, 59, 90], "n_sufficient": [5, 6, 7], "n_cases": [10, 10, 10]}
+            ),
+            "at least 4",
+        ),
+        (
+            pd.DataFrame(
+                {
+                    "band_low": [0, 30, 60, 70],
+                    "band_high": [29, 59, 69, 90],
+                    "n_sufficient": [5, 16, 7, 3],
+                    "n_cases": [10, 10, 10, 10],
+                }
+            ),
+            "exceed n_cases",
+        ),
     ],
 )
 def test_analyse_rejects_bad_input(data, message):

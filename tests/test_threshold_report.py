@@ -1,4 +1,5 @@
 """The threshold method's presentation helpers: text for chapter 1, tables and charts for the appendix."""
+
 from __future__ import annotations
 
 import matplotlib
@@ -9,9 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from probation_evidence import threshold as T
-from probation_evidence import threshold_report as TR
-from probation_evidence import threshold_validation as V
+from probation_evidence import threshold as T, threshold_report as TR, threshold_validation as V
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +41,10 @@ def test_targets_sentence_follows_the_numbers(results):
     t = TR.targets(fake)
     assert t["coverage_missed"] == [0.8] and t["fpr_missed"] == [0.3]
     text = TR.appendix_numbers(fake)["v_targets"]
-    assert "outside the target range at practitioner SD 0.8" in text and "exceeds the target at practitioner SD 0.3" in text
+    assert (
+        "outside the target range at practitioner SD 0.8" in text
+        and "exceeds the target at practitioner SD 0.3" in text
+    )
 
 
 def test_tables_have_a_row_per_method_and_setting(results):
@@ -64,8 +66,14 @@ def test_headline_without_and_with_data():
     df = T.simulate_caseload_quality(200, 10, 50, 0.0, -0.06, 0.6, seed=1, practitioner_sd=0.3)
     res = T.analyse(df, n_boot=49, n_sim=49)
     assert TR.headline(res) == res.summary
-    bands = pd.DataFrame({"band_low": [20, 30, 40, 50, 60, 70], "band_high": [29, 39, 49, 59, 69, 80],
-                          "n_sufficient": [131, 93, 155, 121, 115, 70], "n_cases": [184, 152, 224, 192, 256, 192]})
+    bands = pd.DataFrame(
+        {
+            "band_low": [20, 30, 40, 50, 60, 70],
+            "band_high": [29, 39, 49, 59, 69, 80],
+            "n_sufficient": [131, 93, 155, 121, 115, 70],
+            "n_cases": [184, 152, 224, 192, 256, 192],
+        }
+    )
     res_b = T.analyse(bands, n_sim=99)
     assert TR.headline(res_b).startswith(res_b.summary) and "cannot see them" in TR.headline(res_b)
     # a significant pre-specified test at 50 without a significant bend test is explained

@@ -6,6 +6,7 @@ changes, these tests fail with the instruction to re-run ``make validate-methods
 A small version of the study is re-run here (about 10 seconds) and must agree with the
 committed results within Monte Carlo error.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,11 +16,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from probation_evidence import threshold as T
-from probation_evidence import threshold_validation as V
+from probation_evidence import threshold as T, threshold_validation as V
 
-RERUN = ("The threshold method code has changed since validation/threshold/ was produced: "
-         "re-run `make validate-methods` (about half an hour on one core) and commit validation/threshold/.")
+RERUN = (
+    "The threshold method code has changed since validation/threshold/ was produced: "
+    "re-run `make validate-methods` (about half an hour on one core) and commit validation/threshold/."
+)
 
 
 @pytest.fixture(scope="module")
@@ -65,19 +67,29 @@ def test_every_rate_carries_its_monte_carlo_standard_error(committed):
     for key in ("power_simulated", "bend_power", "alternatives"):
         assert committed[key]["mc_se"].notna().all()
     # the scenarios the issue asks for, at every level of clustering
-    for sd in V.FULL.sds:
-        for method in ("primary", "profile", "calibrated", "grouped"):
+    for sd in V.FULL.sds:  # noqa: B007 - read by the query strings as @sd
+        for method in ("primary", "profile", "calibrated", "grouped"):  # noqa: B007 - read as @method
             assert len(s.query("measure == 'coverage' and method == @method and practitioner_sd == @sd")) == 1
-        assert len(s.query("measure == 'false_positive_rate' and method == 'bend_test' and practitioner_sd == @sd")) == 1
-        assert len(s.query("measure == 'verdict_rate' and method == 'threshold' and scenario == 'smooth' "
-                           "and practitioner_sd == @sd")) == 1
+        assert (
+            len(s.query("measure == 'false_positive_rate' and method == 'bend_test' and practitioner_sd == @sd")) == 1
+        )
+        assert (
+            len(
+                s.query(
+                    "measure == 'verdict_rate' and method == 'threshold' and scenario == 'smooth' "
+                    "and practitioner_sd == @sd"
+                )
+            )
+            == 1
+        )
 
 
 def test_summary_is_recomputed_from_the_committed_replicates(committed):
     again = V.summarise(committed["replicates"], V.FULL)
     s = committed["summary"]
-    assert list(again[["measure", "method", "scenario"]].itertuples(index=False)) == \
-        list(s[["measure", "method", "scenario"]].itertuples(index=False))
+    assert list(again[["measure", "method", "scenario"]].itertuples(index=False)) == list(
+        s[["measure", "method", "scenario"]].itertuples(index=False)
+    )
     np.testing.assert_allclose(again["estimate"], s["estimate"], rtol=1e-5)
 
 
@@ -85,8 +97,12 @@ def test_power_tables_are_what_the_code_computes(committed):
     table = V.sample_size_table()
     pd.testing.assert_frame_equal(committed["sample_size"], table, check_dtype=False, rtol=1e-5)
     p = committed["power_simulated"]
-    analytic = [V.analytic_power(f, j, m, sd) for f, j, m, sd in
-                p[["fall_pp", "practitioners", "cases_per_practitioner", "practitioner_sd"]].itertuples(index=False)]
+    analytic = [
+        V.analytic_power(f, j, m, sd)
+        for f, j, m, sd in p[["fall_pp", "practitioners", "cases_per_practitioner", "practitioner_sd"]].itertuples(
+            index=False
+        )
+    ]
     np.testing.assert_allclose(p["analytic_power"], analytic, rtol=1e-5)
 
 
@@ -126,15 +142,27 @@ def test_quick_rerun_agrees_with_committed_results(committed):
     full = committed["summary"]
     for measure, method, scenario in KEY_ROWS:
         for sd in V.QUICK.sds:
-            q = quick.summary.query("measure == @measure and method == @method and scenario == @scenario "
-                                    "and practitioner_sd == @sd").iloc[0]
-            f = full.query("measure == @measure and method == @method and scenario == @scenario "
-                           "and practitioner_sd == @sd").iloc[0]
-            assert _agree(q.estimate, q.replicates, f.estimate, f.mc_se), (measure, method, scenario, sd, q.estimate, f.estimate)
+            q = quick.summary.query(
+                "measure == @measure and method == @method and scenario == @scenario and practitioner_sd == @sd"
+            ).iloc[0]
+            f = full.query(
+                "measure == @measure and method == @method and scenario == @scenario and practitioner_sd == @sd"
+            ).iloc[0]
+            assert _agree(q.estimate, q.replicates, f.estimate, f.mc_se), (
+                measure,
+                method,
+                scenario,
+                sd,
+                q.estimate,
+                f.estimate,
+            )
     fp = committed["power_simulated"]
     for _, q in quick.power_simulated.iterrows():
-        f = fp[(fp.fall_pp == q.fall_pp) & (fp.practitioners == q.practitioners)
-               & (fp.practitioner_sd == q.practitioner_sd)].iloc[0]
+        f = fp[
+            (fp.fall_pp == q.fall_pp)
+            & (fp.practitioners == q.practitioners)
+            & (fp.practitioner_sd == q.practitioner_sd)
+        ].iloc[0]
         assert _agree(q.rejections / q.replicates, q.replicates, f.power, f.mc_se)
         assert q.analytic_power == pytest.approx(f.analytic_power, rel=1e-5)
 
@@ -145,8 +173,13 @@ def test_quick_study_is_deterministic_and_uses_the_book_method():
     a = V.replicate(V.QUICK, "line", 0, 0)
     b = V.replicate(V.QUICK, "line", 0, 0)
     assert a == b
-    cells = V.simulate_practitioners(V._seed(V.QUICK, 1, 0, 0, 0), V.QUICK.n_practitioners,
-                                     V.QUICK.cases_per_practitioner, V.line_curve, V.QUICK.sds[0])
+    cells = V.simulate_practitioners(
+        V._seed(V.QUICK, 1, 0, 0, 0),
+        V.QUICK.n_practitioners,
+        V.QUICK.cases_per_practitioner,
+        V.line_curve,
+        V.QUICK.sds[0],
+    )
     res = T._analyse_cells(cells, n_boot=0, n_sim=V.QUICK.n_sim, seed=V._int_seed(V.QUICK, 1, 0, 0, 1))
     assert res.bend_test_p == a["p_bend"] and res.verdict == a["verdict"]
 
@@ -157,7 +190,6 @@ def test_simulators_share_one_data_generating_process():
     rng = np.random.default_rng(0)
     cells = [V.simulate_practitioners(rng, 400, 10, V.hinge_curve, 0.8) for _ in range(10)]
     share_cells = np.mean([c.k.sum() / c.m.sum() for c in cells])
-    rows = [T.simulate_caseload_quality(400, 10, 50, 0.0, -0.06, 0.6, seed=s, practitioner_sd=0.8)
-            for s in range(10)]
+    rows = [T.simulate_caseload_quality(400, 10, 50, 0.0, -0.06, 0.6, seed=s, practitioner_sd=0.8) for s in range(10)]
     share_rows = np.mean([r["sufficient"].mean() for r in rows])
     assert share_cells == pytest.approx(share_rows, abs=0.02)

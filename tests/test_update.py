@@ -1,4 +1,5 @@
 """Update paths: adding a workforce quarter and appending an inspection row (atomic, validated)."""
+
 from __future__ import annotations
 
 import json
@@ -8,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import next_quarter_end
 from probation_evidence import load, workforce as wf
 from probation_evidence.update import UpdateRefused, add_quarter, append_inspection, atomic_write
 from probation_evidence.validate import DataValidationError
-
-from conftest import next_quarter_end
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_REPORT = ROOT / "tests" / "fixtures" / "reports" / "llr_pdu_2022_report.txt"
@@ -25,10 +25,16 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 def test_add_new_quarter(frozen_copy):
     """Exact arithmetic on the frozen edition: June 2025 held 5,519 officers."""
-    report = add_quarter([{"date": "2025-09-30", "measure": "po_fte", "value": 5600},
-                          {"date": "2025-09-30", "measure": "pso_fte", "value": 5150}],
-                         vintage="2025-09-30", publication="HMPPS workforce quarterly: September 2025",
-                         source_url=URL, folder=frozen_copy)
+    report = add_quarter(
+        [
+            {"date": "2025-09-30", "measure": "po_fte", "value": 5600},
+            {"date": "2025-09-30", "measure": "pso_fte", "value": 5150},
+        ],
+        vintage="2025-09-30",
+        publication="HMPPS workforce quarterly: September 2025",
+        source_url=URL,
+        folder=frozen_copy,
+    )
     assert len(report.added) == 2
     wq = load.load_table("workforce_quarterly", frozen_copy)
     assert wf.latest_date(wq, "po_fte") == wf.pd.Timestamp("2025-09-30")
@@ -41,9 +47,13 @@ def test_add_next_quarter_to_live_data(data_copy):
     latest = wf.latest_date(wq, "po_fte")
     new_date = next_quarter_end(latest)
     held = wf.value_as_of(wq, "po_fte", latest)
-    report = add_quarter([{"date": new_date.date().isoformat(), "measure": "po_fte", "value": held + 37}],
-                         vintage=new_date.date().isoformat(), publication="Synthetic release for a test",
-                         source_url=URL, folder=data_copy)
+    report = add_quarter(
+        [{"date": new_date.date().isoformat(), "measure": "po_fte", "value": held + 37}],
+        vintage=new_date.date().isoformat(),
+        publication="Synthetic release for a test",
+        source_url=URL,
+        folder=data_copy,
+    )
     assert len(report.added) == 1
     after = load.load_table("workforce_quarterly", data_copy)
     assert wf.latest_date(after, "po_fte") == new_date
@@ -53,14 +63,25 @@ def test_add_next_quarter_to_live_data(data_copy):
 def test_refuses_to_overwrite_without_revise(frozen_copy):
     before = snapshot(frozen_copy)
     with pytest.raises(UpdateRefused, match="differs"):
-        add_quarter([{"date": "2025-06-30", "measure": "po_fte", "value": 5530}], vintage="2025-09-30",
-                    publication="x", source_url=URL, folder=frozen_copy)
+        add_quarter(
+            [{"date": "2025-06-30", "measure": "po_fte", "value": 5530}],
+            vintage="2025-09-30",
+            publication="x",
+            source_url=URL,
+            folder=frozen_copy,
+        )
     assert snapshot(frozen_copy) == before
 
 
 def test_revise_keeps_old_value_as_earlier_vintage(frozen_copy):
-    add_quarter([{"date": "2025-06-30", "measure": "po_fte", "value": 5530}], vintage="2025-09-30",
-                publication="HMPPS workforce quarterly: September 2025", source_url=URL, revise=True, folder=frozen_copy)
+    add_quarter(
+        [{"date": "2025-06-30", "measure": "po_fte", "value": 5530}],
+        vintage="2025-09-30",
+        publication="HMPPS workforce quarterly: September 2025",
+        source_url=URL,
+        revise=True,
+        folder=frozen_copy,
+    )
     wq = load.load_table("workforce_quarterly", frozen_copy)
     rows = wq[(wq["date"] == "2025-06-30") & (wq["measure"] == "po_fte")].sort_values("vintage")
     assert rows["value"].tolist() == [5519, 5530]
@@ -70,8 +91,13 @@ def test_revise_keeps_old_value_as_earlier_vintage(frozen_copy):
 
 def test_identical_value_is_skipped(frozen_copy):
     before = snapshot(frozen_copy)
-    report = add_quarter([{"date": "2025-06-30", "measure": "po_fte", "value": 5519}], vintage="2025-06-30",
-                         publication="x", source_url=URL, folder=frozen_copy)
+    report = add_quarter(
+        [{"date": "2025-06-30", "measure": "po_fte", "value": 5519}],
+        vintage="2025-06-30",
+        publication="x",
+        source_url=URL,
+        folder=frozen_copy,
+    )
     assert not report.added and len(report.unchanged) == 1
     assert snapshot(frozen_copy) == before
 
@@ -79,11 +105,21 @@ def test_identical_value_is_skipped(frozen_copy):
 def test_invalid_figure_leaves_data_untouched(frozen_copy):
     before = snapshot(frozen_copy)
     with pytest.raises(DataValidationError):
-        add_quarter([{"date": "2025-09-31", "measure": "po_fte", "value": 5600}], vintage="2025-09-30",
-                    publication="x", source_url=URL, folder=frozen_copy)
+        add_quarter(
+            [{"date": "2025-09-31", "measure": "po_fte", "value": 5600}],
+            vintage="2025-09-30",
+            publication="x",
+            source_url=URL,
+            folder=frozen_copy,
+        )
     with pytest.raises(DataValidationError):
-        add_quarter([{"date": "2025-09-30", "measure": "officers", "value": 5600}], vintage="2025-09-30",
-                    publication="x", source_url=URL, folder=frozen_copy)
+        add_quarter(
+            [{"date": "2025-09-30", "measure": "officers", "value": 5600}],
+            vintage="2025-09-30",
+            publication="x",
+            source_url=URL,
+            folder=frozen_copy,
+        )
     assert snapshot(frozen_copy) == before
     assert not list(frozen_copy.glob(".*.tmp"))
 
@@ -94,6 +130,7 @@ def test_atomic_write_leaves_no_partial_file(tmp_path, monkeypatch):
 
     def boom(*args, **kwargs):
         raise OSError("disk full")
+
     monkeypatch.setattr("os.replace", boom)
     with pytest.raises(OSError):
         atomic_write(target, "new\n")
@@ -102,21 +139,46 @@ def test_atomic_write_leaves_no_partial_file(tmp_path, monkeypatch):
 
 
 def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "probation_evidence.cli", *args], capture_output=True, text=True, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "probation_evidence.cli", *args], capture_output=True, text=True, cwd=cwd
+    )
 
 
 def test_add_quarter_cli_from_csv(data_copy, tmp_path):
     wq = load.load_table("workforce_quarterly", data_copy)
     new_date = next_quarter_end(wq["date"].max()).date().isoformat()
     figures = tmp_path / "next.csv"
-    figures.write_text(f"date,measure,value\n{new_date},po_fte,5600\n{new_date},probation_service_fte,20900\n",
-                       encoding="utf-8")
-    out = cli("--data-dir", str(data_copy), "add-quarter", "--from-csv", str(figures), "--vintage", new_date,
-              "--publication", "Synthetic release for a test", "--source-url", URL)
+    figures.write_text(
+        f"date,measure,value\n{new_date},po_fte,5600\n{new_date},probation_service_fte,20900\n", encoding="utf-8"
+    )
+    out = cli(
+        "--data-dir",
+        str(data_copy),
+        "add-quarter",
+        "--from-csv",
+        str(figures),
+        "--vintage",
+        new_date,
+        "--publication",
+        "Synthetic release for a test",
+        "--source-url",
+        URL,
+    )
     assert out.returncode == 0, out.stderr
     assert "added 2 row(s)" in out.stdout
-    refused = cli("--data-dir", str(data_copy), "add-quarter", "--date", new_date, "--po-fte", "5601",
-                  "--publication", "x", "--source-url", URL)
+    refused = cli(
+        "--data-dir",
+        str(data_copy),
+        "add-quarter",
+        "--date",
+        new_date,
+        "--po-fte",
+        "5601",
+        "--publication",
+        "x",
+        "--source-url",
+        URL,
+    )
     assert refused.returncode == 1 and "REFUSED" in refused.stderr and "Traceback" not in refused.stderr
 
 
@@ -139,7 +201,9 @@ def test_append_inspection_from_report(frozen_copy):
     from probation_evidence.ingest import parse_report_file
 
     row = dict(parse_report_file(SEED_REPORT).row)
-    row.update(published="2023-02-09", source_url="https://www.justiceinspectorates.gov.uk/hmiprobation/inspections/llrpdu/")
+    row.update(
+        published="2023-02-09", source_url="https://www.justiceinspectorates.gov.uk/hmiprobation/inspections/llrpdu/"
+    )
     with pytest.raises(UpdateRefused, match="already"):
         append_inspection(dict(row), folder=frozen_copy)  # the 2023 report is already in the table
     row.update(published="2026-02-01", pdu="Leicester, Leicestershire and Rutland PDU")
@@ -151,8 +215,13 @@ def test_append_inspection_from_report(frozen_copy):
 
 
 def test_append_new_pdu_needs_region(data_copy):
-    row = {"pdu": "Exampletown PDU", "framework": "2024", "overall_rating": "Good", "published": "2026-03-01",
-           "source_url": "https://hmiprobation.justiceinspectorates.gov.uk/example"}
+    row = {
+        "pdu": "Exampletown PDU",
+        "framework": "2024",
+        "overall_rating": "Good",
+        "published": "2026-03-01",
+        "source_url": "https://hmiprobation.justiceinspectorates.gov.uk/example",
+    }
     with pytest.raises(UpdateRefused, match="region"):
         append_inspection(dict(row), folder=data_copy)
     row["region"] = "Wales"

@@ -1,5 +1,6 @@
 """The worked example of a hand edit on the Updating the data page is a row that validates, and the
 example commands are labelled as illustrative."""
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """Loaders validate on load: every rejection rule has a bad fixture, and every problem names
 the file, the line, the column, the value and the rule."""
+
 from __future__ import annotations
 
 import csv
@@ -11,8 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from probation_evidence import load
 from probation_evidence.validate import DataValidationError
@@ -69,8 +69,13 @@ def test_a_table_loaded_again_is_a_fresh_copy_and_a_changed_file_is_validated_ag
     assert second.attrs["table"] == "pdu_inspections"
     pd.testing.assert_frame_equal(second, load.load_table("pdu_inspections", data_copy))
     # the same length, so only the content tells the files apart
-    set_cell(data_copy, PDU, 0, "overall_rating", "Inadequatf" if second["overall_rating"].iloc[0] == "Inadequate"
-             else "Inadequate")
+    set_cell(
+        data_copy,
+        PDU,
+        0,
+        "overall_rating",
+        "Inadequatf" if second["overall_rating"].iloc[0] == "Inadequate" else "Inadequate",
+    )
     if second["overall_rating"].iloc[0] == "Inadequate":
         with pytest.raises(DataValidationError, match="Inadequatf"):
             load.load_table("pdu_inspections", data_copy)
@@ -172,7 +177,7 @@ def test_rejects_empty_file_and_missing_file(data_copy):
 
 def test_rejects_unknown_column_and_undeclared_file(data_copy):
     header, rows = rows_of(data_copy / "regions.csv")
-    write_rows(data_copy / "regions.csv", header + ["extra"], rows)
+    write_rows(data_copy / "regions.csv", [*header, "extra"], rows)
     assert any("unknown column" in p.rule for p in problems_for(data_copy, "regions"))
     (data_copy / "stray.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     assert any(p.file == "stray.csv" and "not declared" in p.rule for p in load.validate_package(data_copy))
@@ -207,7 +212,7 @@ def test_descriptor_is_current():
     built = {"resources": list(make_datapackage.resources())}
     on_disk = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
     assert [r["name"] for r in on_disk["resources"]] == [r["name"] for r in built["resources"]]
-    for a, b in zip(on_disk["resources"], built["resources"]):
+    for a, b in zip(on_disk["resources"], built["resources"], strict=True):
         assert a["schema"] == b["schema"], a["name"]
 
 
@@ -231,7 +236,12 @@ CORRUPTIONS = ["rating", "percentage", "duplicate", "truncate", "bytes", "date",
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(kind=st.sampled_from(CORRUPTIONS), row=st.integers(0, 60), junk=st.text(min_size=1, max_size=12), number=st.floats(100.01, 1e6))
+@given(
+    kind=st.sampled_from(CORRUPTIONS),
+    row=st.integers(0, 60),
+    junk=st.text(min_size=1, max_size=12),
+    number=st.floats(100.01, 1e6),
+)
 def test_random_corruptions_are_rejected_with_a_message(data_copy, kind, row, junk, number):
     path = data_copy / PDU
     pristine = (ROOT / "data" / PDU).read_bytes()
@@ -239,7 +249,11 @@ def test_random_corruptions_are_rejected_with_a_message(data_copy, kind, row, ju
     header, rows = rows_of(path)
     row = row % len(rows)
     if kind == "rating":
-        bad = junk if junk not in {"Outstanding", "Good", "Requires improvement", "Inadequate", ""} and junk.strip() == junk else "Okay"
+        bad = (
+            junk
+            if junk not in {"Outstanding", "Good", "Requires improvement", "Inadequate", ""} and junk.strip() == junk
+            else "Okay"
+        )
         rows[row]["overall_rating"] = bad
         write_rows(path, header, rows)
     elif kind == "percentage":
@@ -295,7 +309,9 @@ def test_optional_table_when_present_is_validated_and_loaded(data_copy):
     assert list(frame["caseload"]) == [42, 55] and frame["caseload"].dtype == "Int64"
     (data_copy / "caseload_quality_cases.csv").write_text(good.replace(",55,0,", ",55,2,"), encoding="utf-8")
     probs = load.validate_package(data_copy)
-    assert [(p.file, p.line, p.column, p.value) for p in probs] == [("data/caseload_quality_cases.csv", 3, "sufficient", "2")]
+    assert [(p.file, p.line, p.column, p.value) for p in probs] == [
+        ("data/caseload_quality_cases.csv", 3, "sufficient", "2")
+    ]
     assert "maximum" in probs[0].rule
 
 
@@ -362,20 +378,35 @@ def test_kq_value_needs_its_source(data_copy):
 def test_kq_source_needs_kq_values_and_an_inspectorate_address(data_copy):
     i = row_index(data_copy, PDU, "inspection_id", "wigan-2023")
     line = set_cell(data_copy, PDU, i, "kq_source", "report_table")
-    assert [(p.line, p.column, p.rule.split(":")[0]) for p in problems_for(data_copy, "pdu_inspections")] == \
-        [(line, "kq_source", "kq-source-needs-kq")]
+    assert [(p.line, p.column, p.rule.split(":")[0]) for p in problems_for(data_copy, "pdu_inspections")] == [
+        (line, "kq_source", "kq-source-needs-kq")
+    ]
     set_cell(data_copy, PDU, i, "kq_plan_safety", "40")
     set_cell(data_copy, PDU, i, "source_url", "https://feeds.bbci.co.uk/news/uk-england-manchester-65707160")
-    assert [(p.line, p.column, p.rule.split(":")[0]) for p in problems_for(data_copy, "pdu_inspections")] == \
-        [(line, "source_url", "kq-needs-report-source")]
+    assert [(p.line, p.column, p.rule.split(":")[0]) for p in problems_for(data_copy, "pdu_inspections")] == [
+        (line, "source_url", "kq-needs-report-source")
+    ]
 
 
-@pytest.mark.parametrize("inspection, ratings, stated, expected", [
-    ("cambridgeshire-and-peterborough-2024", {"r_leadership": "Inadequate", "r_staff": "Inadequate"}, "1", "at least the 2"),
-    ("cambridgeshire-and-peterborough-2024", {"r_services": "Good", "r_staff": "Requires improvement"}, "6", "at most 5"),
-    ("essex-north-2022", {}, "10", "maximum"),  # beyond nine standards: the schema's own limit
-    (LLR, {}, "7", "blank when every one"),
-])
+@pytest.mark.parametrize(
+    "inspection, ratings, stated, expected",
+    [
+        (
+            "cambridgeshire-and-peterborough-2024",
+            {"r_leadership": "Inadequate", "r_staff": "Inadequate"},
+            "1",
+            "at least the 2",
+        ),
+        (
+            "cambridgeshire-and-peterborough-2024",
+            {"r_services": "Good", "r_staff": "Requires improvement"},
+            "6",
+            "at most 5",
+        ),
+        ("essex-north-2022", {}, "10", "maximum"),  # beyond nine standards: the schema's own limit
+        (LLR, {}, "7", "blank when every one"),
+    ],
+)
 def test_inadequate_count_must_fit_the_ratings(data_copy, inspection, ratings, stated, expected):
     i = row_index(data_copy, PDU, "inspection_id", inspection)
     for column, rating in ratings.items():
@@ -388,9 +419,21 @@ def test_inadequate_count_must_fit_the_ratings(data_copy, inspection, ratings, s
 
 def test_headline_figure_may_not_repeat_a_key_question_score(data_copy):
     header, rows = rows_of(data_copy / HEADLINE)
-    rows.append({"inspection_id": LLR, "measure": "assessment sufficiently focused on keeping other people safe", "wording": "paraphrased",
-                 "stage": "assessment", "aim": "safety", "value": "31", "unit": "percent", "denominator": "", "source_type": "primary",
-                 "source_url": "https://www.justiceinspectorates.gov.uk/hmiprobation/inspections/llrpdu/", "notes": ""})
+    rows.append(
+        {
+            "inspection_id": LLR,
+            "measure": "assessment sufficiently focused on keeping other people safe",
+            "wording": "paraphrased",
+            "stage": "assessment",
+            "aim": "safety",
+            "value": "31",
+            "unit": "percent",
+            "denominator": "",
+            "source_type": "primary",
+            "source_url": "https://www.justiceinspectorates.gov.uk/hmiprobation/inspections/llrpdu/",
+            "notes": "",
+        }
+    )
     write_rows(data_copy / HEADLINE, header, rows)
     assert problems_for(data_copy, "inspection_headline_figures") == []  # one table alone cannot see the duplicate
     probs = load.validate_package(data_copy)
@@ -401,12 +444,15 @@ def test_headline_figure_may_not_repeat_a_key_question_score(data_copy):
     assert load.validate_package(data_copy) == []
 
 
-@pytest.mark.parametrize("changes, column, expected", [
-    ({"value": "120"}, "value", "at most 100"),
-    ({"unit": "cases", "value": "24"}, "denominator", "needs the number of cases"),
-    ({"unit": "cases", "value": "60", "denominator": "50"}, "value", "at most the denominator"),
-    ({"unit": "cases", "value": "2.5", "denominator": "50"}, "value", "whole number"),
-])
+@pytest.mark.parametrize(
+    "changes, column, expected",
+    [
+        ({"value": "120"}, "value", "at most 100"),
+        ({"unit": "cases", "value": "24"}, "denominator", "needs the number of cases"),
+        ({"unit": "cases", "value": "60", "denominator": "50"}, "value", "at most the denominator"),
+        ({"unit": "cases", "value": "2.5", "denominator": "50"}, "value", "whole number"),
+    ],
+)
 def test_headline_figure_values_fit_their_unit(data_copy, changes, column, expected):
     i = row_index(data_copy, HEADLINE, "inspection_id", "knowsley-and-st-helens-2023")
     for col, value in changes.items():
@@ -417,8 +463,10 @@ def test_headline_figure_values_fit_their_unit(data_copy, changes, column, expec
 
 def test_headline_figure_must_name_a_known_inspection(data_copy):
     set_cell(data_copy, HEADLINE, 0, "inspection_id", "nowhere-2024")
-    assert any(p.file == f"data/{HEADLINE}" and "foreignKey" in p.rule and p.value == "nowhere-2024"
-               for p in load.validate_package(data_copy))
+    assert any(
+        p.file == f"data/{HEADLINE}" and "foreignKey" in p.rule and p.value == "nowhere-2024"
+        for p in load.validate_package(data_copy)
+    )
 
 
 def test_source_type_must_match_the_addresses(data_copy):
@@ -436,7 +484,10 @@ def test_source_type_must_match_the_addresses(data_copy):
 def test_regional_staffing_regions_and_units(data_copy):
     rs = "regional_staffing.csv"
     set_cell(data_copy, rs, 0, "region", "Midlands")
-    assert any(p.file == f"data/{rs}" and "foreignKey" in p.rule and p.value == "Midlands" for p in load.validate_package(data_copy))
+    assert any(
+        p.file == f"data/{rs}" and "foreignKey" in p.rule and p.value == "Midlands"
+        for p in load.validate_package(data_copy)
+    )
     set_cell(data_copy, rs, 0, "region", "East Midlands")
     line = set_cell(data_copy, rs, 0, "unit", "percent")  # vacancies are a count
     probs = problems_for(data_copy, "regional_staffing")
@@ -448,7 +499,9 @@ def test_a_declared_rule_must_be_implemented(data_copy):
     package["resources"][0].setdefault("rules", []).append({"id": "no-such-rule", "description": "x"})
     (data_copy / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
     probs = load.validate_package(data_copy)
-    assert [(p.file, p.value) for p in probs] == [("datapackage.json", "no-such-rule")] and "not implemented" in probs[0].rule
+    assert [(p.file, p.value) for p in probs] == [("datapackage.json", "no-such-rule")] and "not implemented" in probs[
+        0
+    ].rule
 
 
 def test_an_unreadable_table_is_reported_once_not_through_every_foreign_key(data_copy):

@@ -3,6 +3,7 @@
 Exact values are tested on the frozen fixture in ``tests/fixtures/staffing/`` (validated
 against the real data package schema); tests of ``data/`` derive their expectations from it.
 """
+
 from __future__ import annotations
 
 import csv
@@ -71,17 +72,24 @@ def test_band_series_holds_one_definition(fx):
 
 def test_stated_changes_separate_independent_checks(fx_checks):
     by_id = fx_checks.set_index("statement_id")
-    assert by_id.loc["2024-06-30:po_fte:2024-03-31", "basis"] == "by construction"   # March derived from it
-    assert by_id.loc["2024-06-30:po_fte:2023-06-30", "basis"] == "by construction"   # restated from it
+    assert by_id.loc["2024-06-30:po_fte:2024-03-31", "basis"] == "by construction"  # March derived from it
+    assert by_id.loc["2024-06-30:po_fte:2023-06-30", "basis"] == "by construction"  # restated from it
     assert by_id.loc["2025-06-30:po_fte:2025-03-31", "basis"] == "by construction"
-    assert by_id.loc["2025-06-30:po_fte:2024-06-30", "basis"] == "independent"       # both printed
-    assert by_id.loc["2025-06-30:po_fte:2024-03-31", "basis"] == "independent"       # derived in another bulletin
+    assert by_id.loc["2025-06-30:po_fte:2024-06-30", "basis"] == "independent"  # both printed
+    assert by_id.loc["2025-06-30:po_fte:2024-03-31", "basis"] == "independent"  # derived in another bulletin
     assert by_id.loc["2025-06-30:po_fte:2023-06-30", "status"] == "mismatch"
     assert by_id.loc["2025-06-30:po_fte:2023-06-30", "computed_change"] == 450
     assert by_id.loc["2025-06-30:pso_fte:", "status"] == "not_checkable"
     assert wf.stated_check_summary(fx_checks) == {
-        "statements": 7, "checked": 6, "independent": 3, "independent_match": 2, "construction": 3,
-        "match": 5, "mismatch": 1, "not_checkable": 1}
+        "statements": 7,
+        "checked": 6,
+        "independent": 3,
+        "independent_match": 2,
+        "construction": 3,
+        "match": 5,
+        "mismatch": 1,
+        "not_checkable": 1,
+    }
 
 
 def test_revision_is_kept_on_fixture(fx):
@@ -144,8 +152,11 @@ def test_stated_change_check_catches_a_wrong_value(wq):
     vintage = target.bulletin_date.strftime("%Y-%m-%d")
     used = wf.row_as_of(wq, "po_fte", target.comparison_date, vintage)
     broken = wq.copy()
-    mask = ((broken["date"] == target.comparison_date) & (broken["measure"] == "po_fte")
-            & (broken["vintage"] == used["vintage"]))
+    mask = (
+        (broken["date"] == target.comparison_date)
+        & (broken["measure"] == "po_fte")
+        & (broken["vintage"] == used["vintage"])
+    )
     broken.loc[mask, "value"] = used["value"] - 60
     again = wf.check_stated_changes(broken, stated).set_index("statement_id")
     assert again.loc[target.statement_id, "status"] == "mismatch"
@@ -172,30 +183,42 @@ def test_pipeline_scenarios():
 def test_qualifying_share():
     start, end = pd.Timestamp("2024-04-01"), pd.Timestamp("2025-04-01")
     # all of an intake qualifies between its first possible and last possible date
-    assert wf.qualifying_share(start, end, start + pd.DateOffset(months=15), end + pd.DateOffset(months=24),
-                               15, 24) == pytest.approx(1, abs=1e-3)
+    assert wf.qualifying_share(
+        start, end, start + pd.DateOffset(months=15), end + pd.DateOffset(months=24), 15, 24
+    ) == pytest.approx(1, abs=1e-3)
     # trainees starting evenly over 12 months and taking 15-24 months: 62.5% qualify 15-27 months after the start
-    assert wf.qualifying_share(start, end, start + pd.DateOffset(months=15), start + pd.DateOffset(months=27),
-                               15, 24) == pytest.approx(0.625, abs=0.01)
+    assert wf.qualifying_share(
+        start, end, start + pd.DateOffset(months=15), start + pd.DateOffset(months=27), 15, 24
+    ) == pytest.approx(0.625, abs=0.01)
     # nobody qualifies before 15 months
     assert wf.qualifying_share(start, end, start, start + pd.DateOffset(months=14), 15, 24) == 0
     # a fixed duration: the share is the overlap of the shifted start year with the window
-    assert wf.qualifying_share(start, end, start + pd.DateOffset(months=18), start + pd.DateOffset(months=24),
-                               18, 18) == pytest.approx(0.5, abs=0.01)
+    assert wf.qualifying_share(
+        start, end, start + pd.DateOffset(months=18), start + pd.DateOffset(months=24), 18, 18
+    ) == pytest.approx(0.5, abs=0.01)
     with pytest.raises(ValueError):
         wf.qualifying_share(start, end, start, end, 24, 15)
 
 
 def test_pqip_intakes_and_the_intake_due_in_a_window():
-    facts = pd.DataFrame({
-        "date": ["2023-03-31", "2024-03-31", "2025-03-31", "2026-03-31", "2025-03-31"],
-        "measure": ["pqip_started_2022_23", "pqip_started_2023_24", "pqip_onboarded_2024_25",
-                    "pqip_onboarding_commitment_2025_26", "pqip_recruitment_target_2024_25"],
-        "value": [1500.0, 500.0, 1000.0, 1300.0, 1000.0], "source_type": ["secondary"] * 2 + ["primary"] * 3})
+    facts = pd.DataFrame(
+        {
+            "date": ["2023-03-31", "2024-03-31", "2025-03-31", "2026-03-31", "2025-03-31"],
+            "measure": [
+                "pqip_started_2022_23",
+                "pqip_started_2023_24",
+                "pqip_onboarded_2024_25",
+                "pqip_onboarding_commitment_2025_26",
+                "pqip_recruitment_target_2024_25",
+            ],
+            "value": [1500.0, 500.0, 1000.0, 1300.0, 1000.0],
+            "source_type": ["secondary"] * 2 + ["primary"] * 3,
+        }
+    )
     intakes = wf.pqip_intakes(facts)
-    assert intakes["year"].tolist() == ["2022/23", "2023/24", "2024/25"]   # targets and commitments are not intakes
+    assert intakes["year"].tolist() == ["2022/23", "2023/24", "2024/25"]  # targets and commitments are not intakes
     due = wf.intakes_qualifying(intakes, pd.Timestamp("2025-06-30"), pd.Timestamp("2026-06-30"), 15, 24)
-    assert due.iloc[0]["year"] == "2024/25"   # the intake that mainly qualifies in the year after June 2025
+    assert due.iloc[0]["year"] == "2024/25"  # the intake that mainly qualifies in the year after June 2025
     assert due.iloc[0]["share"] == pytest.approx(0.62, abs=0.02)
     assert "2022/23" not in set(due["year"])  # qualified before the window
     with pytest.raises(ValueError, match="more than one"):
@@ -203,8 +226,13 @@ def test_pqip_intakes_and_the_intake_due_in_a_window():
 
 
 def test_direct_caseload_and_period_parsing():
-    facts = pd.DataFrame({"measure": ["po_average_caseload"] * 2 + ["other"],
-                          "value": [36.0, 35.2, 1.0], "period": ["Jul 2021-Jun 2022", "Jul 2023-Jun 2024", "x"]})
+    facts = pd.DataFrame(
+        {
+            "measure": ["po_average_caseload"] * 2 + ["other"],
+            "value": [36.0, 35.2, 1.0],
+            "period": ["Jul 2021-Jun 2022", "Jul 2023-Jun 2024", "x"],
+        }
+    )
     s = wf.direct_caseload(facts)
     assert list(s.index) == [pd.Timestamp("2022-06-30"), pd.Timestamp("2024-06-30")]
     assert s.tolist() == [36.0, 35.2]
@@ -215,6 +243,11 @@ def test_direct_caseload_and_period_parsing():
 
 
 def test_published_flows_are_only_flow_measures():
-    facts = pd.DataFrame({"date": ["2020-09-30"] * 3, "measure": ["pso_leavers_12m", "pso_appointed_12m", "po_fte_x"],
-                          "value": [206.0, 623.0, 1.0]})
+    facts = pd.DataFrame(
+        {
+            "date": ["2020-09-30"] * 3,
+            "measure": ["pso_leavers_12m", "pso_appointed_12m", "po_fte_x"],
+            "value": [206.0, 623.0, 1.0],
+        }
+    )
     assert set(wf.published_flows(facts)["measure"]) == {"pso_leavers_12m", "pso_appointed_12m"}

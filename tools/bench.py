@@ -14,6 +14,7 @@ the published book), with the installed dependencies:
 
 Usage: python tools/bench.py [--skip-test]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,8 +30,19 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-COPY_ITEMS = ("_config.yml", "_toc.yml", "book", "notebooks", "data", "src", "tools", "CHANGELOG.md", "Makefile",
-              "requirements.txt", "pyproject.toml")
+COPY_ITEMS = (
+    "_config.yml",
+    "_toc.yml",
+    "book",
+    "notebooks",
+    "data",
+    "src",
+    "tools",
+    "CHANGELOG.md",
+    "Makefile",
+    "requirements.txt",
+    "pyproject.toml",
+)
 
 
 def make_copy(base: Path) -> Path:
@@ -64,8 +76,11 @@ def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple
 
 
 def executed(output: str) -> list[str]:
-    return [line.split()[-3] if line.strip().startswith("[build]") else line.split()[1]
-            for line in output.splitlines() if "executed " in line and ".ipynb" in line]
+    return [
+        line.split()[-3] if line.strip().startswith("[build]") else line.split()[1]
+        for line in output.splitlines()
+        if "executed " in line and ".ipynb" in line
+    ]
 
 
 def pure_execution(repo: Path, jobs: int = 1) -> float:
@@ -102,8 +117,11 @@ def enlarge(data: Path, factor: int) -> dict[str, int]:
         key = (r["date"], r["measure"])
         rank[key] = rank.get(key, 0) + 1
         ranked.append((rank[key], r))
-    extra = [dict(r, vintage=f"{1000 + k:04d}-{j:02d}-01", publication="synthetic (benchmark only)")
-             for k in range(factor - 1) for j, r in ranked]
+    extra = [
+        dict(r, vintage=f"{1000 + k:04d}-{j:02d}-01", publication="synthetic (benchmark only)")
+        for k in range(factor - 1)
+        for j, r in ranked
+    ]
     _write(data / "workforce_quarterly.csv", header, rows + extra)
     sizes["workforce_quarterly"] = len(rows) + len(extra)
 
@@ -117,10 +135,14 @@ def enlarge(data: Path, factor: int) -> dict[str, int]:
     new_pdus, extra = [], []
     for k in range(1, factor):
         for p in pdus:
-            new_pdus.append(dict(p, pdu_id=f"syn{k}-{p['pdu_id']}", pdu_name=f"Synthetic {k} {p['pdu_name']}", other_names=""))
+            new_pdus.append(
+                dict(p, pdu_id=f"syn{k}-{p['pdu_id']}", pdu_name=f"Synthetic {k} {p['pdu_name']}", other_names="")
+            )
         for r in rows:
             pid = f"syn{k}-{r['pdu_id']}"
-            extra.append(dict(r, pdu_id=pid, inspection_id=f"{pid}-{r['inspection_id'][-4:]}", pdu=f"Synthetic {k} {r['pdu']}"))
+            extra.append(
+                dict(r, pdu_id=pid, inspection_id=f"{pid}-{r['inspection_id'][-4:]}", pdu=f"Synthetic {k} {r['pdu']}")
+            )
     _write(data / "pdus.csv", p_header, pdus + new_pdus)
     _write(data / "pdu_inspections.csv", header, rows + extra)
     sizes["pdu_inspections"] = len(rows) + len(extra)
@@ -141,13 +163,20 @@ def main(argv: list[str] | None = None) -> int:
         results["cold_build_executed"] = executed(out)
         (repo / "_build" / ".published").touch()
         print("[bench] warm rebuild, nothing changed (make book)", flush=True)
-        results["warm_make_book_s"], out = timed(["make", "--no-print-directory", "book", "PYTHON=" + python], repo, env)
+        results["warm_make_book_s"], out = timed(
+            ["make", "--no-print-directory", "book", "PYTHON=" + python], repo, env
+        )
         results["warm_make_book_output"] = out.strip().splitlines()[-1] if out.strip() else ""
         print("[bench] warm rebuild through the build script (Sphinx incremental, no execution)", flush=True)
         results["warm_build_script_s"], _ = timed([python, "tools/build.py"], repo, env)
         print("[bench] rebuild after one data file changes (data/regions.csv)", flush=True)
         regions = repo / "data" / "regions.csv"
-        regions.write_text(regions.read_text(encoding="utf-8").replace("Inspectorate press release.", "Inspectorate press release (bench)."), encoding="utf-8")
+        regions.write_text(
+            regions.read_text(encoding="utf-8").replace(
+                "Inspectorate press release.", "Inspectorate press release (bench)."
+            ),
+            encoding="utf-8",
+        )
         results["data_change_build_s"], out = timed([python, "tools/build.py"], repo, env)
         results["data_change_executed"] = executed(out)
         print("[bench] pure execution (nbclient only, all notebooks, one at a time and in parallel)", flush=True)
@@ -168,7 +197,11 @@ def main(argv: list[str] | None = None) -> int:
             scaled.mkdir()
             repo_s = make_copy(scaled)
             sizes = enlarge(repo_s / "data", factor)
-            check, _ = timed([python, "-m", "probation_evidence.cli", "--data-dir", str(repo_s / "data"), "check-data"], repo_s, env_for(repo_s))
+            check, _ = timed(
+                [python, "-m", "probation_evidence.cli", "--data-dir", str(repo_s / "data"), "check-data"],
+                repo_s,
+                env_for(repo_s),
+            )
             scale[f"x{factor}"] = {"seconds": pure_execution(repo_s), "rows": sizes, "check_data_s": check}
         results["scale"] = scale
     if not args.skip_test:
@@ -178,22 +211,28 @@ def main(argv: list[str] | None = None) -> int:
     results["ratios"] = {
         "warm_over_cold": float(results["warm_make_book_s"]) / cold,
         "data_change_over_cold": float(results["data_change_build_s"]) / cold,
-        "book_build_over_pure_execution": float(results["full_build_with_execution_s"]) / float(results["pure_execution_s"]),
+        "book_build_over_pure_execution": float(results["full_build_with_execution_s"])
+        / float(results["pure_execution_s"]),
         "execution_x10_over_x1": scale["x10"]["seconds"] / scale["x1"]["seconds"],
         "execution_x100_over_x1": scale["x100"]["seconds"] / scale["x1"]["seconds"],
     }
     out_path = ROOT / "_build" / "bench.json"
     out_path.parent.mkdir(exist_ok=True)
     out_path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    rows = [("cold build (clean _build, outputs current)", results["cold_build_s"]),
-            ("warm rebuild, no change (make book)", results["warm_make_book_s"]),
-            ("warm rebuild via build script", results["warm_build_script_s"]),
-            (f"one data file changed (executed: {', '.join(results['data_change_executed']) or 'none'})", results["data_change_build_s"]),
-            ("pure execution, all notebooks one at a time (nbclient)", results["pure_execution_s"]),
-            ("pure execution, notebooks in parallel", results["pure_execution_parallel_s"]),
-            ("full build with all notebooks executed", results["full_build_with_execution_s"]),
-            ("pure execution, tables x10", scale["x10"]["seconds"]),
-            ("pure execution, tables x100", scale["x100"]["seconds"])]
+    rows = [
+        ("cold build (clean _build, outputs current)", results["cold_build_s"]),
+        ("warm rebuild, no change (make book)", results["warm_make_book_s"]),
+        ("warm rebuild via build script", results["warm_build_script_s"]),
+        (
+            f"one data file changed (executed: {', '.join(results['data_change_executed']) or 'none'})",
+            results["data_change_build_s"],
+        ),
+        ("pure execution, all notebooks one at a time (nbclient)", results["pure_execution_s"]),
+        ("pure execution, notebooks in parallel", results["pure_execution_parallel_s"]),
+        ("full build with all notebooks executed", results["full_build_with_execution_s"]),
+        ("pure execution, tables x10", scale["x10"]["seconds"]),
+        ("pure execution, tables x100", scale["x100"]["seconds"]),
+    ]
     if "make_test_s" in results:
         rows.append(("make test", results["make_test_s"]))
     width = max(len(r[0]) for r in rows)

@@ -11,6 +11,7 @@ published book is left as it was.
 
 Usage: python tools/build.py [--html-only] [--no-pdf-check]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,7 +40,9 @@ class BuildFailed(Exception):
 
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-SPHINX_PROBLEM = re.compile(r"^(?P<path>\S+?):(?:(?P<line>\d+):)? (?P<kind>WARNING|ERROR|CRITICAL|SEVERE): (?P<msg>.*)$")
+SPHINX_PROBLEM = re.compile(
+    r"^(?P<path>\S+?):(?:(?P<line>\d+):)? (?P<kind>WARNING|ERROR|CRITICAL|SEVERE): (?P<msg>.*)$"
+)
 LATEX_ERROR = re.compile(r"^! (?P<msg>.+)$")
 LATEX_LINE = re.compile(r"^l\.(?P<line>\d+)\s?(?P<context>.*)$")
 LATEX_DOC_LABEL = re.compile(r"\\label\{\\detokenize\{(?P<doc>[^}]*?)::doc\}\}")
@@ -53,7 +56,8 @@ class Job:
         import tempfile
 
         self.what, self.summarise = what, summarise
-        self.log = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")
+        # closed in finish() or stop(): the job outlives this call, so no with-block
+        self.log = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")  # noqa: SIM115
         self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, text=True)
 
     def finish(self) -> str:
@@ -101,13 +105,13 @@ def shown(path: str) -> str:
     for base in (WORK, ROOT):
         prefix = str(base) + os.sep
         if path.startswith(prefix):
-            return path[len(prefix):]
+            return path[len(prefix) :]
     return path
 
 
 def summarise_execution(output: str) -> str | None:
     """tools/execute.py prints ``FAILED: notebooks/NN.ipynb, cell K: Error: message`` per failure."""
-    failures = [ln[len("FAILED: "):].strip() for ln in output.splitlines() if ln.startswith("FAILED: ")]
+    failures = [ln[len("FAILED: ") :].strip() for ln in output.splitlines() if ln.startswith("FAILED: ")]
     if not failures:
         return None
     more = f" (and {len(failures) - 1} more notebook failure(s) below)" if len(failures) > 1 else ""
@@ -118,6 +122,7 @@ def summarise_sphinx(what: str):
     """First Sphinx warning or error, as ``<what>: file:line: WARNING: message``.
 
     myst-nb numbers lines in a notebook as cell * 10000 + line; they are shown as cell and line."""
+
     def summarise(output: str) -> str | None:
         for raw in output.splitlines():
             m = SPHINX_PROBLEM.match(raw.strip())
@@ -132,11 +137,13 @@ def summarise_sphinx(what: str):
                     where += f":{number}"
             return f"{what}: {where}: {m['kind']}: {m['msg'].strip()}"
         return None
+
     return summarise
 
 
 def summarise_latex(tex: Path):
     """First LaTeX error, with the book page it comes from (found from the .tex file's page labels)."""
+
     def summarise(output: str) -> str | None:
         lines = output.splitlines()
         for i, raw in enumerate(lines):
@@ -144,17 +151,21 @@ def summarise_latex(tex: Path):
             if not m or m["msg"].startswith(" ==>"):
                 continue
             line_no, context = None, ""
-            for follow in lines[i + 1:i + 12]:
+            for follow in lines[i + 1 : i + 12]:
                 lm = LATEX_LINE.match(follow)
                 if lm:
                     line_no, context = int(lm["line"]), lm["context"].strip()
                     break
             page = latex_page(tex, line_no) if line_no else None
-            where = f"{page_file(page)} ({tex.name}, line {line_no})" if page else (
-                f"{tex.name}:{line_no}" if line_no else tex.name)
+            where = (
+                f"{page_file(page)} ({tex.name}, line {line_no})"
+                if page
+                else (f"{tex.name}:{line_no}" if line_no else tex.name)
+            )
             near = f" near `{context[-60:]}`" if context else ""
             return f"PDF build (LaTeX): {where}: {m['msg'].strip()}{near}"
         return summarise_sphinx("PDF build")(output)
+
     return summarise
 
 
@@ -209,9 +220,17 @@ GENERATED_STAMP = GENERATED / ".inputs.sha256"
 #: Everything the generated pages are made from, besides the data folder: the package's code, the
 #: optional tables' schemas, the threshold study's results, the executed notebooks and their chart
 #: data (the downloads page), and the book's settings, changelog, citation and version.
-GENERATION_INPUTS = ("src/probation_evidence/**/*.py", "validation/**/*", "notebooks/*.ipynb",
-                     "notebooks/chart-data/*", "_config.yml", "_toc.yml", "CHANGELOG.md", "CITATION.cff",
-                     "pyproject.toml")
+GENERATION_INPUTS = (
+    "src/probation_evidence/**/*.py",
+    "validation/**/*",
+    "notebooks/*.ipynb",
+    "notebooks/chart-data/*",
+    "_config.yml",
+    "_toc.yml",
+    "CHANGELOG.md",
+    "CITATION.cff",
+    "pyproject.toml",
+)
 
 
 def _digest(files: list[Path], base: Path, digest=None):
@@ -258,11 +277,13 @@ def generate_pages() -> None:
         return
     try:
         changed = pages.write_all(GENERATED)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         import traceback
 
-        raise BuildFailed(f"generating the book's pages from data failed at {innermost_own_frame(exc)}: "
-                          f"{type(exc).__name__}: {exc}", traceback.format_exc()) from exc
+        raise BuildFailed(
+            f"generating the book's pages from data failed at {innermost_own_frame(exc)}: {type(exc).__name__}: {exc}",
+            traceback.format_exc(),
+        ) from exc
     shown_names = ", ".join(changed[:8]) + (f" and {len(changed) - 8} more" if len(changed) > 8 else "")
     print(f"[build]   generated pages: {shown_names if changed else 'unchanged'}")
     GENERATED_STAMP.write_text(f"{key} {generated_digest()}\n", encoding="utf-8")
@@ -277,8 +298,22 @@ def execute_notebooks() -> None:
 
 def start_html() -> Job:
     drop_stale_generated_html()
-    return Job([str(Path(sys.executable).parent / "jupyter-book"), "build", ".", "--path-output", str(WORK), "-W", "-n",
-                "--keep-going", "--builder", "html"], "HTML build (strict)", summarise_sphinx("HTML build (strict)"))
+    return Job(
+        [
+            str(Path(sys.executable).parent / "jupyter-book"),
+            "build",
+            ".",
+            "--path-output",
+            str(WORK),
+            "-W",
+            "-n",
+            "--keep-going",
+            "--builder",
+            "html",
+        ],
+        "HTML build (strict)",
+        summarise_sphinx("HTML build (strict)"),
+    )
 
 
 def finish_html(job: Job) -> None:
@@ -304,9 +339,24 @@ def pdf_toc() -> Path:
 
 
 def start_pdf() -> Job:
-    return Job([str(Path(sys.executable).parent / "jupyter-book"), "build", ".", "--path-output", str(PDF_WORK), "-W", "-n",
-                "--keep-going", "--toc", str(pdf_toc()), "--builder", "pdflatex"], "PDF build",
-               summarise_latex(PDF_WORK / "_build" / "latex" / PDF_NAME.replace(".pdf", ".tex")))
+    return Job(
+        [
+            str(Path(sys.executable).parent / "jupyter-book"),
+            "build",
+            ".",
+            "--path-output",
+            str(PDF_WORK),
+            "-W",
+            "-n",
+            "--keep-going",
+            "--toc",
+            str(pdf_toc()),
+            "--builder",
+            "pdflatex",
+        ],
+        "PDF build",
+        summarise_latex(PDF_WORK / "_build" / "latex" / PDF_NAME.replace(".pdf", ".tex")),
+    )
 
 
 def finish_pdf(job: Job) -> Path:
@@ -321,13 +371,17 @@ def check_html(html_dir: Path) -> None:
     """Fail on signs of an empty glue value or an object repr in the built pages."""
     import re
 
-    bad = re.compile(r"<Figure size [0-9x.]+ with|&lt;pandas\.io\.formats\.style\.Styler|"
-                     r"<span class=\"pasted-text\">\s*</span>|(?:is|was|of|at|to|by|from) \.</p>")
+    bad = re.compile(
+        r"<Figure size [0-9x.]+ with|&lt;pandas\.io\.formats\.style\.Styler|"
+        r"<span class=\"pasted-text\">\s*</span>|(?:is|was|of|at|to|by|from) \.</p>"
+    )
     for page in sorted(html_dir.rglob("*.html")):
         text = page.read_text(encoding="utf-8", errors="replace")
         m = bad.search(text)
         if m:
-            raise BuildFailed(f"{page.relative_to(html_dir)}: built page contains {m.group(0)!r} (empty glue or object repr)")
+            raise BuildFailed(
+                f"{page.relative_to(html_dir)}: built page contains {m.group(0)!r} (empty glue or object repr)"
+            )
 
 
 def rewritten_files() -> list[Path]:
@@ -394,9 +448,12 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     saved = snapshot_sources()
     try:
-        step("validating data"); validate_data()
-        step("executing changed notebooks"); execute_notebooks()
-        step("generating pages"); generate_pages()
+        step("validating data")
+        validate_data()
+        step("executing changed notebooks")
+        execute_notebooks()
+        step("generating pages")
+        generate_pages()
         # the website and the PDF are built side by side (separate work folders), the HTML's result first
         step("building HTML (strict)" + ("" if args.html_only else " and PDF, side by side"))
         jobs = [start_html()] + ([] if args.html_only else [start_pdf()])
@@ -407,25 +464,33 @@ def main(argv: list[str] | None = None) -> int:
             for job in jobs:
                 job.stop()
         if pdf is not None:
-            from check_pdf import check_pdf  # noqa: E402 - tools/ is on sys.path when run as a script
+            from check_pdf import check_pdf
+
             problems = check_pdf(pdf)
             if problems:
                 raise BuildFailed(f"PDF check failed: {problems[0]}", "\n".join(problems))
-        step("publishing"); publish(pdf)
+        step("publishing")
+        publish(pdf)
     except Exception as exc:  # noqa: BLE001 - every failure is reported the same way
         restore_sources(saved)
         if not isinstance(exc, BuildFailed):
             import traceback
+
             exc = BuildFailed(f"{innermost_own_frame(exc)}: {type(exc).__name__}: {exc}", traceback.format_exc())
         print(f"BUILD FAILED: {exc.cause}", file=sys.stderr)
-        print("The previously published book in _build/html and _build/pdf is unchanged; "
-              "notebooks and generated pages were restored.", file=sys.stderr)
+        print(
+            "The previously published book in _build/html and _build/pdf is unchanged; "
+            "notebooks and generated pages were restored.",
+            file=sys.stderr,
+        )
         if exc.detail:
             print("---- details ----", file=sys.stderr)
             print(exc.detail, file=sys.stderr)
         return 1
-    print(f"[build] done in {time.perf_counter() - start:.1f} s: _build/html/index.html"
-          + ("" if args.html_only else f", _build/pdf/{PDF_NAME}"))
+    print(
+        f"[build] done in {time.perf_counter() - start:.1f} s: _build/html/index.html"
+        + ("" if args.html_only else f", _build/pdf/{PDF_NAME}")
+    )
     return 0
 
 

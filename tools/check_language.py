@@ -5,6 +5,7 @@ the compilers' own materials ("seed document", "not reachable", "stored excerpt"
 them. ``compilation_phrases(text)`` lists such phrases in a page's text; tests run it on every
 built HTML page and on the PDF.
 """
+
 from __future__ import annotations
 
 import re

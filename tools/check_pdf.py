@@ -17,6 +17,7 @@
 
 Usage: python tools/check_pdf.py [PDF]   (default: _build/pdf/probation-evidence.pdf)
 """
+
 from __future__ import annotations
 
 import html
@@ -111,6 +112,7 @@ def notebook_alt_texts() -> list[str]:
 
 # ---- layout: words against the text area ------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Word:
     x0: float
@@ -131,6 +133,7 @@ class Page:
 @dataclass(frozen=True)
 class TextArea:
     """The text block in PDF points, origin top left (as ``pdftotext -bbox`` reports words)."""
+
     odd_left: float
     even_left: float
     width: float
@@ -156,8 +159,16 @@ def parse_text_area(value: str) -> TextArea:
     if missing:
         raise ValueError(f"text area {value!r} lacks {', '.join(missing)}")
     pts = {k: float(fields[k]) * TEX_PT for k in need}
-    return TextArea(pts["oddleft"], pts["evenleft"], pts["width"], pts["top"], pts["height"], pts["headsep"],
-                    pts["footskip"], fields.get("twoside", "0") == "1")
+    return TextArea(
+        pts["oddleft"],
+        pts["evenleft"],
+        pts["width"],
+        pts["top"],
+        pts["height"],
+        pts["headsep"],
+        pts["footskip"],
+        fields.get("twoside", "0") == "1",
+    )
 
 
 def read_text_area(pdf: Path) -> TextArea | None:
@@ -169,9 +180,16 @@ def read_text_area(pdf: Path) -> TextArea | None:
 def parse_bbox(xhtml: str) -> list[Page]:
     """Pages and word boxes from ``pdftotext -bbox`` output."""
     pages = []
-    for n, m in enumerate(re.finditer(r'<page width="([0-9.]+)" height="([0-9.]+)">(.*?)</page>', xhtml, flags=re.S), 1):
-        words = [Word(float(a), float(b), float(c), float(d), html.unescape(t)) for a, b, c, d, t in re.findall(
-            r'<word xMin="([-0-9.]+)" yMin="([-0-9.]+)" xMax="([-0-9.]+)" yMax="([-0-9.]+)">(.*?)</word>', m.group(3))]
+    for n, m in enumerate(
+        re.finditer(r'<page width="([0-9.]+)" height="([0-9.]+)">(.*?)</page>', xhtml, flags=re.S), 1
+    ):
+        words = [
+            Word(float(a), float(b), float(c), float(d), html.unescape(t))
+            for a, b, c, d, t in re.findall(
+                r'<word xMin="([-0-9.]+)" yMin="([-0-9.]+)" xMax="([-0-9.]+)" yMax="([-0-9.]+)">(.*?)</word>',
+                m.group(3),
+            )
+        ]
         pages.append(Page(n, float(m.group(1)), float(m.group(2)), words))
     return pages
 
@@ -210,9 +228,12 @@ def layout_problems(pages: list[Page], area: TextArea, tolerance: float = TOLERA
         beyond_right = [w for w in page.words if w.x1 > right + tolerance]
         beyond_left = [w for w in page.words if w.x0 < left - tolerance]
         in_body = [w.y0 >= area.top - tolerance and _baseline(w) <= area.bottom + tolerance for w in page.words]
-        body = [w for w, inside in zip(page.words, in_body) if inside]
-        stray = [w for w, inside in zip(page.words, in_body)
-                 if not inside and not _in_line_zone(w, head) and not _in_line_zone(w, foot)]
+        body = [w for w, inside in zip(page.words, in_body, strict=True) if inside]
+        stray = [
+            w
+            for w, inside in zip(page.words, in_body, strict=True)
+            if not inside and not _in_line_zone(w, head) and not _in_line_zone(w, foot)
+        ]
         if beyond_right:
             by = max(w.x1 for w in beyond_right) - right
             problems.append(f"{where}: text beyond the right margin (by up to {by:.0f} pt): {_quote(beyond_right)}")
@@ -220,14 +241,16 @@ def layout_problems(pages: list[Page], area: TextArea, tolerance: float = TOLERA
             by = left - min(w.x0 for w in beyond_left)
             problems.append(f"{where}: text beyond the left margin (by up to {by:.0f} pt): {_quote(beyond_left)}")
         if stray:
-            problems.append(f"{where}: text above or below the text area, outside the running header and footer: "
-                            f"{_quote(stray)}")
+            problems.append(
+                f"{where}: text above or below the text area, outside the running header and footer: {_quote(stray)}"
+            )
         if not body:
             problems.append(f"{where}: no body text (a blank page, or only a running header or footer)")
     return problems
 
 
 # ---- metadata and bookmarks ---------------------------------------------------------------------
+
 
 def book_config() -> dict:
     import yaml
@@ -287,8 +310,9 @@ def _plain(title: str) -> str:
     return squash(re.sub(r"[*_`]", "", title)).strip()
 
 
-def metadata_problems(pdf: Path, config: dict | None = None,
-                      parts: list[tuple[str, list[Path]]] | None = None) -> list[str]:
+def metadata_problems(
+    pdf: Path, config: dict | None = None, parts: list[tuple[str, list[Path]]] | None = None
+) -> list[str]:
     """Title, author, subject, /Lang and part/chapter bookmarks (``config`` and ``parts`` default
     to the book's ``_config.yml`` and ``_toc.yml``)."""
     config = config if config is not None else book_config()
@@ -322,13 +346,16 @@ def metadata_problems(pdf: Path, config: dict | None = None,
 
 # ---- copyable commands -------------------------------------------------------------------------
 
+
 def shell_blocks(text: str) -> list[str]:
     """Shell code blocks (``bash``, ``console``...) of a MyST Markdown page."""
     sys.path.insert(0, str(ROOT / "book" / "_ext"))
     from pe_latex import SHELL_LANGUAGES
 
-    fence = re.compile(r"^(`{3,}|~{3,})[ \t]*(?:\{(?:code-block|code|code-cell)\}[ \t]*)?([\w-]*)[^\n]*\n(.*?)^\1[ \t]*$",
-                       flags=re.M | re.S)
+    fence = re.compile(
+        r"^(`{3,}|~{3,})[ \t]*(?:\{(?:code-block|code|code-cell)\}[ \t]*)?([\w-]*)[^\n]*\n(.*?)^\1[ \t]*$",
+        flags=re.M | re.S,
+    )
     return [m.group(3) for m in fence.finditer(text) if m.group(2).lower() in SHELL_LANGUAGES]
 
 
@@ -347,7 +374,9 @@ def command_problems(text: str) -> list[str]:
             for line in reflow_shell(block.rstrip("\n"), columns).splitlines():
                 want = re.sub(r"\s+", " ", line).strip()
                 if want and want not in pdf_lines:
-                    problems.append(f"{path.name}: command line not found whole in the PDF (wrapped or marked?): {want!r}")
+                    problems.append(
+                        f"{path.name}: command line not found whole in the PDF (wrapped or marked?): {want!r}"
+                    )
     return problems
 
 
@@ -367,15 +396,22 @@ def check_pdf(pdf: Path) -> list[str]:
     for alt in notebook_alt_texts():
         if squash(alt)[:80] not in flat:
             problems.append(f"figure alt text missing from the PDF (its caption should carry it): {alt[:80]!r}")
-    for pattern, what in [(r"<Figure size", "a figure repr"), (r"pandas\.io\.formats\.style", "a Styler repr"),
-                          (r"\?\?", "an unresolved reference (??)"), (r"<IPython\.core", "an IPython repr")]:
+    for pattern, what in [
+        (r"<Figure size", "a figure repr"),
+        (r"pandas\.io\.formats\.style", "a Styler repr"),
+        (r"\?\?", "an unresolved reference (??)"),
+        (r"<IPython\.core", "an IPython repr"),
+    ]:
         m = re.search(pattern, text)
         if m:
             start = max(0, m.start() - 60)
-            problems.append(f"PDF contains {what}: ...{text[start:m.end() + 40]!r}...")
+            problems.append(f"PDF contains {what}: ...{text[start : m.end() + 40]!r}...")
     with tempfile.TemporaryDirectory() as tmp:
-        proc = subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "3", str(pdf), f"{tmp}/page"],
-                              capture_output=True, text=True)
+        proc = subprocess.run(
+            ["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "3", str(pdf), f"{tmp}/page"],
+            capture_output=True,
+            text=True,
+        )
         if proc.returncode != 0 or not list(Path(tmp).glob("page*.png")):
             problems.append(f"pdftoppm could not render the PDF: {proc.stderr.strip()[:200]}")
     problems += metadata_problems(pdf)

@@ -31,6 +31,7 @@ link, anchor, image and alt-text checks from their HTML. ``--every-page`` opens 
 
 Usage: python tools/check_site.py [--every-page] [HTML_DIR]
 """
+
 from __future__ import annotations
 
 import functools
@@ -69,7 +70,7 @@ class _Ids(html.parser.HTMLParser):
                 self.ids.add(value)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def page_ids(path: Path) -> frozenset[str]:
     parser = _Ids()
     parser.feed(path.read_text(encoding="utf-8", errors="replace"))
@@ -91,9 +92,19 @@ def browser(profile: str):
     opts = webdriver.ChromeOptions()
     binary = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
     opts.binary_location = binary
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--window-size=1280,900", f"--user-data-dir={profile}"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,900",
+        f"--user-data-dir={profile}",
+    ):
         opts.add_argument(flag)
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -111,7 +122,9 @@ def check_link(html_dir: Path, page: Path, href: str, base: str) -> str | None:
     if not target.exists():
         return f"{page.relative_to(html_dir)}: broken link to {parsed.path}"
     if parsed.fragment and target.suffix == ".html" and unquote(parsed.fragment) not in page_ids(target):
-        return f"{page.relative_to(html_dir)}: link to missing anchor #{parsed.fragment} in {target.relative_to(html_dir)}"
+        return (
+            f"{page.relative_to(html_dir)}: link to missing anchor #{parsed.fragment} in {target.relative_to(html_dir)}"
+        )
     return None
 
 
@@ -314,7 +327,8 @@ var bad = [];
 els.forEach(function (el) {
   // a ring on the element itself, or one that its box (e.g. a search field's frame) or its first
   // child (the theme rings the icon inside a navigation toggle) gains on focus
-  var boxes = [el.parentElement, el.parentElement && el.parentElement.parentElement, el.firstElementChild].filter(Boolean);
+  var boxes = [el.parentElement, el.parentElement && el.parentElement.parentElement,
+               el.firstElementChild].filter(Boolean);
   var before = boxes.map(function (b) { return ring(b).key; });
   el.focus({preventScroll: true});
   if (document.activeElement !== el) { return; }
@@ -347,9 +361,15 @@ document.querySelectorAll('main table, main img, main figure, main pre').forEach
   if (!el.getClientRects().length) { return; }
   var r = el.getBoundingClientRect();
   if (r.right <= vw + 1 && r.left >= -1) { return; }
-  if (el.tagName === 'IMG') { problems.push(name(el) + ' (an image) is ' + Math.round(r.width) + ' px wide: it does not shrink to fit'); return; }
+  if (el.tagName === 'IMG') {
+    problems.push(name(el) + ' (an image) is ' + Math.round(r.width) + ' px wide: it does not shrink to fit');
+    return;
+  }
   var box = scroller(el);
-  if (!box) { problems.push(name(el) + ' is ' + Math.round(r.width) + ' px wide and does not scroll in its own box'); return; }
+  if (!box) {
+    problems.push(name(el) + ' is ' + Math.round(r.width) + ' px wide and does not scroll in its own box');
+    return;
+  }
   var b = box.getBoundingClientRect();
   if (b.right > vw + 1 || b.left < -1) { problems.push(name(el) + ': its scrolling box sticks out of the page'); }
 });
@@ -365,6 +385,7 @@ return {scrollWidth: document.documentElement.scrollWidth, viewport: vw, innerWi
 @dataclass
 class SiteReport:
     """What the browser check found; ``problems`` empty means the site passes."""
+
     pages: int = 0
     redirects: int = 0
     problems: list[str] = field(default_factory=list)
@@ -383,23 +404,30 @@ class SiteReport:
     seconds: Counter = field(default_factory=Counter)
 
     def summary(self) -> list[str]:
-        lines = [f"site check: {self.pages} pages (and {self.redirects} redirect(s)), {len(self.problems)} problem(s)",
-                 f"in the browser: {self.pages - self.static_pages} pages, every page written by hand and one of each "
-                 f"structure of the generated profile pages; the other {self.static_pages} generated pages: links, "
-                 f"anchors, images and alt text read from their HTML",
-                 f"accessibility: axe-core {self.axe_version or '?'} with tags {', '.join(self.axe_tags)} "
-                 f"(and {', '.join(AXE_DARK_RULES)} in the dark colour scheme on {self.styled_pages} pages that "
-                 f"together hold every kind of element of the pages opened); "
-                 f"fails on {' or '.join(AXE_FAIL_IMPACTS)} violations"]
+        lines = [
+            f"site check: {self.pages} pages (and {self.redirects} redirect(s)), {len(self.problems)} problem(s)",
+            f"in the browser: {self.pages - self.static_pages} pages, every page written by hand and one of each "
+            f"structure of the generated profile pages; the other {self.static_pages} generated pages: links, "
+            f"anchors, images and alt text read from their HTML",
+            f"accessibility: axe-core {self.axe_version or '?'} with tags {', '.join(self.axe_tags)} "
+            f"(and {', '.join(AXE_DARK_RULES)} in the dark colour scheme on {self.styled_pages} pages that "
+            f"together hold every kind of element of the pages opened); "
+            f"fails on {' or '.join(AXE_FAIL_IMPACTS)} violations",
+        ]
         if self.axe_nodes:
             for (rule, impact), n in sorted(self.axe_nodes.items()):
                 lines.append(f"  axe {rule} ({impact}): {n} node(s) on {len(self.axe_pages[rule])} page(s)")
         else:
             lines.append("  axe: no violations on any page")
-        lines.append(f"keyboard: skip link first in tab order checked on every page opened in the browser; focus style of "
-                     f"{self.focus_checked} focusable elements checked on the same {self.styled_pages} pages")
-        lines.append(f"small screens: {PHONE['width']} px wide, no horizontal page overflow checked on every page opened in the browser; "
-                     f"{len(self.phone_shots)} phone screenshot(s)")
+        lines.append(
+            f"keyboard: skip link first in tab order checked on every page opened in the browser; focus style of "
+            f"{self.focus_checked} focusable elements checked on the same {self.styled_pages} pages"
+        )
+        lines.append(
+            f"small screens: {PHONE['width']} px wide, no horizontal page overflow checked on every page opened in "
+            "the browser; "
+            f"{len(self.phone_shots)} phone screenshot(s)"
+        )
         lines.append("timings (s): " + ", ".join(f"{k} {v:.1f}" for k, v in sorted(self.seconds.items())))
         return lines
 
@@ -447,7 +475,9 @@ def check_site(html_dir: Path, shots_dir: Path | None = None, every_page: bool =
             redirect = redirect_target(page)
             if redirect is not None:  # a stub that forwards to another page (checked there)
                 report.redirects += 1
-                issue = check_link(html_dir, page, f"{base}/{(page.parent / redirect).relative_to(html_dir).as_posix()}", base)
+                issue = check_link(
+                    html_dir, page, f"{base}/{(page.parent / redirect).relative_to(html_dir).as_posix()}", base
+                )
                 if issue:
                     problems.append(issue)
                 continue
@@ -468,7 +498,9 @@ def check_site(html_dir: Path, shots_dir: Path | None = None, every_page: bool =
                     problems.append(f"{rel}: image without alt text: {img['src']}")
             charts = driver.execute_script(CHARTS_JS)
             if charts["charts"] > charts["csv"]:
-                problems.append(f"{rel}: {charts['charts']} chart(s) but only {charts['csv']} CSV download(s) of their data")
+                problems.append(
+                    f"{rel}: {charts['charts']} chart(s) but only {charts['csv']} CSV download(s) of their data"
+                )
             for href in set(driver.execute_script(LINKS_JS)):
                 issue = check_link(html_dir, page, href, base)
                 if issue:
@@ -498,7 +530,7 @@ def check_site(html_dir: Path, shots_dir: Path | None = None, every_page: bool =
             driver.execute_script("document.documentElement.dataset.theme = 'light';")
 
             # keyboard: the first Tab lands on a visible skip link to the main content
-            def keyboard():
+            def keyboard(rel: str, page: Path) -> None:
                 ActionChains(driver).send_keys(Keys.TAB).perform()
                 first = driver.execute_script(ACTIVE_JS)
                 for _ in range(20):  # the skip link may slide into view (a CSS transition)
@@ -516,16 +548,19 @@ def check_site(html_dir: Path, shots_dir: Path | None = None, every_page: bool =
                 report.focus_checked += focus["checked"]
                 for el in focus["bad"]:
                     problems.append(f"{rel}: no visible focus indicator on {el}")
-            timed("keyboard", keyboard)
+
+            timed("keyboard", keyboard, rel, page)
 
             # small screens: at phone width nothing makes the page scroll sideways
-            def phone():
+            def phone(rel: str, chapter: bool) -> None:
                 driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
                 try:
                     res = driver.execute_script(PHONE_JS)
                     if res["scrollWidth"] > res["viewport"]:
-                        problems.append(f"{rel}: at {PHONE['width']} px the page scrolls sideways "
-                                        f"(scrollWidth {res['scrollWidth']} > {res['viewport']})")
+                        problems.append(
+                            f"{rel}: at {PHONE['width']} px the page scrolls sideways "
+                            f"(scrollWidth {res['scrollWidth']} > {res['viewport']})"
+                        )
                     for issue in res["problems"]:
                         problems.append(f"{rel}: at {PHONE['width']} px, {issue}")
                     if shots_dir is not None and chapter:
@@ -534,7 +569,8 @@ def check_site(html_dir: Path, shots_dir: Path | None = None, every_page: bool =
                         report.phone_shots.append(name)
                 finally:
                     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-            timed("phone", phone)
+
+            timed("phone", phone, rel, chapter)
     finally:
         driver.quit()
         server.shutdown()

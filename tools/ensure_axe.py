@@ -9,6 +9,7 @@ and update AXE_VERSION and AXE_INTEGRITY together.
 
 Usage: python tools/ensure_axe.py      (prints the path of axe.min.js)
 """
+
 from __future__ import annotations
 
 import base64

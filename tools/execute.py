@@ -18,6 +18,7 @@ an error, so the declared dependencies cannot drift from the truth.
 Usage: python tools/execute.py [--force] [--check] [--notebooks DIR] [notebook ...]
   --check   report which notebooks are stale and exit 1 if any (executes nothing)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -106,7 +107,9 @@ def schemas_folder() -> Path:
 def table_files(tables: list[str]) -> dict[str, tuple[Path, Path | None]]:
     """For each declared table: its data file, and the schema file of an optional table (else None)."""
     package = json.loads((data_folder() / "datapackage.json").read_text(encoding="utf-8"))
-    paths: dict[str, tuple[Path, Path | None]] = {r["name"]: (data_folder() / r["path"], None) for r in package["resources"]}
+    paths: dict[str, tuple[Path, Path | None]] = {
+        r["name"]: (data_folder() / r["path"], None) for r in package["resources"]
+    }
     for schema in sorted(schemas_folder().glob("*.json")):
         res = json.loads(schema.read_text(encoding="utf-8"))
         paths.setdefault(res["name"], (data_folder() / res["path"], schema))
@@ -151,8 +154,13 @@ def execute(path: Path, timeout: int = 900) -> float:
     os.environ[TRACE_ENV] = str(trace_path)
     start = time.perf_counter()
     try:
-        client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,  # see KERNELSPEC
-                                resources={"metadata": {"path": str(path.parent)}})
+        client = NotebookClient(
+            nb,
+            timeout=timeout,
+            kernel_name="python3",
+            record_timing=False,  # see KERNELSPEC
+            resources={"metadata": {"path": str(path.parent)}},
+        )
         client.execute()
     except CellExecutionError as exc:
         cell = failing_cell(nb)
@@ -171,8 +179,9 @@ def execute(path: Path, timeout: int = 900) -> float:
     trace_path.unlink(missing_ok=True)
     undeclared = [t for t in loaded if t not in declared_tables(nb)]
     if undeclared:
-        raise NotebookFailed(f"{shown_path(path)}: reads table(s) not declared in metadata.{META}.tables: "
-                             f"{', '.join(undeclared)}", "")
+        raise NotebookFailed(
+            f"{shown_path(path)}: reads table(s) not declared in metadata.{META}.tables: {', '.join(undeclared)}", ""
+        )
     nb.metadata.setdefault(META, {})["execution_key"] = execution_key(nb)
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     tmp = path.with_suffix(".ipynb.tmp")

@@ -25,6 +25,7 @@ Commands (plain git; no network except ``push``):
 ``make release`` calls ``archive``; ``make publish`` calls ``push``; CI calls both on a release tag.
 Only the standard library and git are used.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -64,8 +65,9 @@ def version_key(version: str) -> tuple[int, int, int]:
 
 
 def git(repo: Path, *args: str, env: dict[str, str] | None = None, check: bool = True) -> str:
-    proc = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})})
+    proc = subprocess.run(
+        ["git", "-C", str(repo), *args], capture_output=True, text=True, env={**os.environ, **(env or {})}
+    )
     if check and proc.returncode != 0:
         raise PublishError(f"git {' '.join(args)} failed: {(proc.stderr or proc.stdout).strip()}")
     return proc.stdout.strip()
@@ -77,16 +79,19 @@ def commit_of(repo: Path, ref: str) -> str | None:
 
 
 def has_path(repo: Path, commit: str, path: str) -> bool:
-    return subprocess.run(["git", "-C", str(repo), "cat-file", "-e", f"{commit}:{path}"],
-                          capture_output=True).returncode == 0
+    return (
+        subprocess.run(["git", "-C", str(repo), "cat-file", "-e", f"{commit}:{path}"], capture_output=True).returncode
+        == 0
+    )
 
 
 def extract(repo: Path, commit: str, path: str, target: Path) -> None:
     """Extract ``path`` of a commit's tree into ``target`` (nothing if the path is absent)."""
     if not has_path(repo, commit, path):
         return
-    data = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", commit, path],
-                          capture_output=True, check=True).stdout
+    data = subprocess.run(
+        ["git", "-C", str(repo), "archive", "--format=tar", commit, path], capture_output=True, check=True
+    ).stdout
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
         for member in tar.getmembers():
             if member.name.startswith("/") or ".." in Path(member.name).parts or member.issym() or member.islnk():
@@ -94,8 +99,9 @@ def extract(repo: Path, commit: str, path: str, target: Path) -> None:
         tar.extractall(target)
 
 
-def commit_folder(repo: Path, folder: Path, parents: list[str], message: str, base: str | None = None,
-                  only: str | None = None) -> str:
+def commit_folder(
+    repo: Path, folder: Path, parents: list[str], message: str, base: str | None = None, only: str | None = None
+) -> str:
     """Commit the files of ``folder`` (all of it, or only the sub-path ``only`` on top of ``base``'s tree)
     without touching the repository's own working tree or index; return the commit id."""
     with tempfile.TemporaryDirectory(prefix="pe-index-") as tmp:
@@ -114,6 +120,7 @@ def commit_folder(repo: Path, folder: Path, parents: list[str], message: str, ba
 
 # --- archive -------------------------------------------------------------------------------------
 
+
 def archive(repo: Path, version: str, html_dir: Path, pdf: Path, date: dt.date, branch: str = BRANCH) -> str:
     """Add the built edition to the local pages branch as editions/VERSION/; return the new commit."""
     version_key(version)
@@ -124,8 +131,10 @@ def archive(repo: Path, version: str, html_dir: Path, pdf: Path, date: dt.date, 
     ref = f"refs/heads/{branch}"
     base = commit_of(repo, ref)
     if base and has_path(repo, base, f"editions/{version}"):
-        raise PublishError(f"edition {version} is already archived on the {branch} branch; an edition, once "
-                           f"archived, is never replaced: release a new version instead")
+        raise PublishError(
+            f"edition {version} is already archived on the {branch} branch; an edition, once "
+            f"archived, is never replaced: release a new version instead"
+        )
     with tempfile.TemporaryDirectory(prefix="pe-archive-") as tmp:
         stage = Path(tmp)
         target = stage / "editions" / version
@@ -134,13 +143,15 @@ def archive(repo: Path, version: str, html_dir: Path, pdf: Path, date: dt.date, 
         head = commit_of(repo, "HEAD")
         record = {"version": version, "date": date.isoformat(), "source_commit": head}
         (target / "edition.json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
-        commit = commit_folder(repo, stage, [base] if base else [], f"Archive edition {version}", base=base,
-                               only=f"editions/{version}")
-    git(repo, "update-ref", ref, commit, *( [base] if base else []))
+        commit = commit_folder(
+            repo, stage, [base] if base else [], f"Archive edition {version}", base=base, only=f"editions/{version}"
+        )
+    git(repo, "update-ref", ref, commit, *([base] if base else []))
     return commit
 
 
 # --- composing the site --------------------------------------------------------------------------
+
 
 def fmt_day(text: str) -> str:
     try:
@@ -167,15 +178,17 @@ def notice_html(record: dict, latest: dict, link: str) -> str:
     latest_when = fmt_day(latest.get("date", ""))
     this = f"edition {record['version']}" + (f", published {when}" if when else "")
     that = f"edition {latest['version']}" + (f", published {latest_when}" if latest_when else "")
-    return (f"{NOTICE_START}\n"
-            f'<div class="pe-edition-notice" role="region" aria-label="Edition notice" '
-            f'style="background:#fff4ce;color:#1b1b1b;border-bottom:3px solid #7a5c00;padding:0.75rem 1rem;'
-            f'font-size:1rem;line-height:1.5;">'
-            f'<p style="margin:0 auto;max-width:70rem;"><strong>This is an earlier edition.</strong> '
-            f'You are reading {html.escape(this)}, kept as it was published. It is not the latest edition: '
-            f'<a href="{html.escape(link)}" style="color:#00407a;text-decoration:underline;font-weight:bold;">'
-            f'read the latest edition ({html.escape(that)})</a>.</p></div>\n'
-            f"{NOTICE_END}\n")
+    return (
+        f"{NOTICE_START}\n"
+        f'<div class="pe-edition-notice" role="region" aria-label="Edition notice" '
+        f'style="background:#fff4ce;color:#1b1b1b;border-bottom:3px solid #7a5c00;padding:0.75rem 1rem;'
+        f'font-size:1rem;line-height:1.5;">'
+        f'<p style="margin:0 auto;max-width:70rem;"><strong>This is an earlier edition.</strong> '
+        f"You are reading {html.escape(this)}, kept as it was published. It is not the latest edition: "
+        f'<a href="{html.escape(link)}" style="color:#00407a;text-decoration:underline;font-weight:bold;">'
+        f"read the latest edition ({html.escape(that)})</a>.</p></div>\n"
+        f"{NOTICE_END}\n"
+    )
 
 
 def strip_notice(text: str) -> str:
@@ -187,7 +200,7 @@ def add_notice(text: str, notice: str) -> str:
     m = _BODY_RE.search(text)
     if not m:
         return text
-    return text[:m.end()] + "\n" + notice + text[m.end():]
+    return text[: m.end()] + "\n" + notice + text[m.end() :]
 
 
 def compose(out: Path, sources: dict[str, Path]) -> str:
@@ -223,8 +236,9 @@ def compose(out: Path, sources: dict[str, Path]) -> str:
             shutil.copy2(item, dest)
     (out / ".nojekyll").write_text("", encoding="utf-8")
     listing = [records[v] for v in reversed(versions)]
-    (out / "editions.json").write_text(json.dumps({"latest": latest, "editions": listing}, indent=1) + "\n",
-                                       encoding="utf-8")
+    (out / "editions.json").write_text(
+        json.dumps({"latest": latest, "editions": listing}, indent=1) + "\n", encoding="utf-8"
+    )
     (out / "editions" / "index.html").write_text(editions_index_html(listing, latest), encoding="utf-8")
     return latest
 
@@ -234,15 +248,19 @@ def editions_index_html(listing: list[dict], latest: str) -> str:
     for rec in listing:
         v = html.escape(rec["version"])
         when = fmt_day(rec.get("date", ""))
-        label = f"Edition {v}" + (f", published {when}" if when else "") + (" (latest)" if rec["version"] == latest else "")
+        label = (
+            f"Edition {v}" + (f", published {when}" if when else "") + (" (latest)" if rec["version"] == latest else "")
+        )
         items.append(f'<li>{label}: <a href="{v}/index.html">website</a>, <a href="{v}/{PDF_NAME}">PDF</a></li>')
-    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            "<title>Editions of Probation evidence</title></head>\n"
-            "<body style=\"font-family:sans-serif;max-width:45rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b;\">\n"
-            "<main><h1>Editions of Probation evidence</h1>\n"
-            "<p>Every edition is kept as it was published. <a href=\"../index.html\">Read the latest edition</a>.</p>\n"
-            f"<ul>\n{chr(10).join(items)}\n</ul></main>\n</body>\n</html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>Editions of Probation evidence</title></head>\n"
+        '<body style="font-family:sans-serif;max-width:45rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b;">\n'
+        "<main><h1>Editions of Probation evidence</h1>\n"
+        '<p>Every edition is kept as it was published. <a href="../index.html">Read the latest edition</a>.</p>\n'
+        f"<ul>\n{chr(10).join(items)}\n</ul></main>\n</body>\n</html>\n"
+    )
 
 
 def edition_sources(repo: Path, commit: str | None, into: Path) -> dict[str, Path]:
@@ -257,9 +275,12 @@ def edition_sources(repo: Path, commit: str | None, into: Path) -> dict[str, Pat
 
 # --- push ----------------------------------------------------------------------------------------
 
+
 def is_ancestor(repo: Path, a: str, b: str) -> bool:
-    return subprocess.run(["git", "-C", str(repo), "merge-base", "--is-ancestor", a, b],
-                          capture_output=True).returncode == 0
+    return (
+        subprocess.run(["git", "-C", str(repo), "merge-base", "--is-ancestor", a, b], capture_output=True).returncode
+        == 0
+    )
 
 
 def fetch_remote(repo: Path, remote: str, branch: str) -> str | None:
@@ -289,11 +310,13 @@ def push(repo: Path, remote: str = "origin", branch: str = BRANCH, dry_run: bool
                 elif is_ancestor(repo, parents[0], parents[1]):
                     parents = [parents[1]]
             editions_list = ", ".join(sorted(sources, key=version_key))
-            commit = commit_folder(repo, tmp / "site", parents,
-                                   f"Publish edition {latest} (editions: {editions_list})")
+            commit = commit_folder(repo, tmp / "site", parents, f"Publish edition {latest} (editions: {editions_list})")
         tree = git(repo, "rev-parse", f"{commit}^{{tree}}")
-        if remote_head and tree == git(repo, "rev-parse", f"{remote_head}^{{tree}}") and \
-                (not local_head or is_ancestor(repo, local_head, remote_head)):
+        if (
+            remote_head
+            and tree == git(repo, "rev-parse", f"{remote_head}^{{tree}}")
+            and (not local_head or is_ancestor(repo, local_head, remote_head))
+        ):
             git(repo, "update-ref", ref, remote_head)
             return f"{remote}/{branch} already publishes edition {latest} (editions: {editions_list}); nothing pushed"
         if dry_run:
@@ -312,7 +335,9 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     a = sub.add_parser("archive", help="add the built edition to the local pages branch")
     a.add_argument("--version", required=True)
-    a.add_argument("--date", type=dt.date.fromisoformat, default=dt.date.today(), help="publication date (default: today)")
+    a.add_argument(
+        "--date", type=dt.date.fromisoformat, default=dt.date.today(), help="publication date (default: today)"
+    )
     a.add_argument("--html", type=Path, help="built website (default: REPO/_build/html)")
     a.add_argument("--pdf", type=Path, help=f"built PDF (default: REPO/_build/pdf/{PDF_NAME})")
     p = sub.add_parser("push", help="publish every archived edition to a remote's pages branch")
@@ -327,8 +352,10 @@ def main(argv: list[str] | None = None) -> int:
             html_dir = args.html or repo / "_build" / "html"
             pdf = args.pdf or repo / "_build" / "pdf" / PDF_NAME
             commit = archive(repo, args.version, html_dir, pdf, args.date, args.branch)
-            print(f"archived edition {args.version} on the local {args.branch} branch ({commit[:12]}); "
-                  f"`make publish` pushes it")
+            print(
+                f"archived edition {args.version} on the local {args.branch} branch ({commit[:12]}); "
+                f"`make publish` pushes it"
+            )
         elif args.command == "push":
             print(push(repo, args.remote, args.branch, args.dry_run))
         else:

@@ -21,6 +21,7 @@ Otherwise it
 
 Nothing is pushed. Usage: python tools/release.py VERSION [--check] [--notes] [--repo PATH]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,8 +35,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tools"))
 
-from probation_evidence import editions  # noqa: E402  (standard library only)
 import publish  # noqa: E402
+from probation_evidence import editions  # noqa: E402  (standard library only)
 
 PDF_NAME = "probation-evidence.pdf"
 
@@ -81,8 +82,12 @@ def set_project_version(text: str, version: str) -> str:
 
 def dirty_paths(repo: Path) -> list[str]:
     """Changed and untracked files (ignored ones, such as _build/ and .venv, do not count)."""
-    out = subprocess.run(["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=all"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=all"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return [line.strip() for line in out.splitlines() if line.strip()]
 
 
@@ -152,30 +157,41 @@ def release(repo: Path, version: str, build_command: str, test_command: str, bra
     pyproject = repo / "pyproject.toml"
     changelog = repo / "CHANGELOG.md"
     pyproject.write_text(set_project_version(pyproject.read_text(encoding="utf-8"), version), encoding="utf-8")
-    changelog.write_text(date_changelog(changelog.read_text(encoding="utf-8"), entry, version, today),
-                         encoding="utf-8")
+    changelog.write_text(date_changelog(changelog.read_text(encoding="utf-8"), entry, version, today), encoding="utf-8")
     tagged = False
     try:
         git(repo, "add", "pyproject.toml", "CHANGELOG.md")
         if git(repo, "diff", "--cached", "--name-only"):
             git(repo, "commit", "--quiet", "-m", f"Release {version}")
-        git(repo, "tag", "-a", "--cleanup=whitespace", tag, "-m", f"Edition {version} ({today.isoformat()})\n\n{entry_text(repo, entry)}")
+        git(
+            repo,
+            "tag",
+            "-a",
+            "--cleanup=whitespace",
+            tag,
+            "-m",
+            f"Edition {version} ({today.isoformat()})\n\n{entry_text(repo, entry)}",
+        )
         tagged = True
         run_step(repo, build_command, "build")
         run_step(repo, test_command, "tests")
         changed = dirty_paths(repo)
         if changed:
-            raise ReleaseError("the build or the tests changed files in the repository (for example notebooks "
-                               "that were not up to date); run `make book`, commit the result and release "
-                               "again:\n  " + "\n  ".join(changed[:10]))
+            raise ReleaseError(
+                "the build or the tests changed files in the repository (for example notebooks "
+                "that were not up to date); run `make book`, commit the result and release "
+                "again:\n  " + "\n  ".join(changed[:10])
+            )
         publish.archive(repo, version, repo / "_build" / "html", repo / "_build" / "pdf" / PDF_NAME, today, branch)
     except BaseException:
         if tagged:
             git(repo, "tag", "-d", tag, check=False)
         git(repo, "reset", "--quiet", "--hard", start, check=False)
         raise
-    print(f"[release] edition {version} released: commit {git(repo, 'rev-parse', '--short', 'HEAD')}, tag {tag}, "
-          f"archived as editions/{version}/ on the local {branch} branch.")
+    print(
+        f"[release] edition {version} released: commit {git(repo, 'rev-parse', '--short', 'HEAD')}, tag {tag}, "
+        f"archived as editions/{version}/ on the local {branch} branch."
+    )
     print(f"[release] next: `make publish` (pushes the {branch} branch) and `git push origin HEAD {tag}`.")
 
 

@@ -11,6 +11,7 @@ fails with "re-run make validate-methods" when the method code has changed since
 Usage: python tools/validate_methods.py [--quick] [--out DIR]
 Run it alone (``make validate-methods`` does, under ``nice``): it uses one core.
 """
+
 from __future__ import annotations
 
 import os
@@ -34,11 +35,13 @@ from probation_evidence import threshold_validation as V  # noqa: E402
 def git_commit() -> str | None:
     """The commit the code came from, marked '+modified' if method files differ from it."""
     try:
-        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
-                              text=True, check=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
         paths = [f"src/probation_evidence/{name}" for name in V.METHOD_FILES]
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", *paths], cwd=ROOT,
-                               capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", *paths], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
     return head + ("+modified" if dirty else "")
@@ -60,8 +63,10 @@ def main(argv: list[str] | None = None) -> int:
     say(f"wrote {args.out}")
     summary = results.summary
     for _, row in summary[summary.measure.isin(["coverage", "false_positive_rate"])].iterrows():
-        print(f"  {row.measure:20s} {row.method:22s} {row.scenario:6s} sd={row.practitioner_sd:<4} "
-              f"{100 * row.estimate:5.1f}% (MC SE {100 * row.mc_se:.1f})")
+        print(
+            f"  {row.measure:20s} {row.method:22s} {row.scenario:6s} sd={row.practitioner_sd:<4} "
+            f"{100 * row.estimate:5.1f}% (MC SE {100 * row.mc_se:.1f})"
+        )
     return 0
 
 

@@ -23,6 +23,7 @@ Everything here runs only for the LaTeX builder; the website is untouched.
   PDF records its text area (``/PETextArea`` in the document information, pdfTeX only), which
   ``tools/check_pdf.py`` uses to find text beyond the margins and blank pages.
 """
+
 from __future__ import annotations
 
 import re
@@ -109,12 +110,19 @@ def preamble(config) -> str:
     # Figures: at most this share of the page height, so the caption (which carries the alt text in
     # print) always fits on the page below the image, however tall a chart grows with new data.
     contents += "\n" + r"\AtBeginDocument{\setlength{\spx@image@maxheight}{" + FIGURE_MAX_HEIGHT + r"\textheight}}"
-    return ("\n% ---- pe_latex ----\n" + metadata_latex(config.project, config.author, config.pe_pdf_subject,
-                                                          keywords, config.language)
-            + LAYOUT_LATEX + TEXT_AREA_LATEX + "\\makeatletter\n" + contents + "\n\\makeatother\n")
+    return (
+        "\n% ---- pe_latex ----\n"
+        + metadata_latex(config.project, config.author, config.pe_pdf_subject, keywords, config.language)
+        + LAYOUT_LATEX
+        + TEXT_AREA_LATEX
+        + "\\makeatletter\n"
+        + contents
+        + "\n\\makeatother\n"
+    )
 
 
 # ---- figures -------------------------------------------------------------------------------
+
 
 def _norm(text: str) -> str:
     return re.sub(r"[\s.;:,]+", " ", text.replace("\u2019", "'")).strip().casefold()
@@ -152,6 +160,7 @@ class AltTextInCaption(SphinxPostTransform):
 
 # ---- copyable shell commands -----------------------------------------------------------------
 
+
 def _scan(line: str):
     """Yield (index, char, quoted) for a shell line, tracking quotes and backslash escapes."""
     quote = None
@@ -179,11 +188,10 @@ def split_comment(line: str) -> tuple[str, str]:
 
 def _break_at(line: str, limit: int) -> int | None:
     """The index of the unquoted space to break at so the first part (plus ' \\') fits in limit."""
-    spaces = [i for i, ch, quoted in _scan(line) if ch == " " and not quoted and line[:i].strip()
-              and i + 2 <= limit]
+    spaces = [i for i, ch, quoted in _scan(line) if ch == " " and not quoted and line[:i].strip() and i + 2 <= limit]
     if not spaces:
         return None
-    options = [i for i in spaces if line[i + 1:i + 2] == "-"]  # prefer a break before an option
+    options = [i for i in spaces if line[i + 1 : i + 2] == "-"]  # prefer a break before an option
     return (options or spaces)[-1]
 
 
@@ -194,7 +202,7 @@ def reflow_shell(text: str, columns: int = CODE_COLUMNS) -> str:
         if len(line) <= columns:
             out.append(line)
             continue
-        indent = line[:len(line) - len(line.lstrip())]
+        indent = line[: len(line) - len(line.lstrip())]
         code, comment = split_comment(line)
         code = code.rstrip()
         continued = bool(out) and out[-1].endswith("\\")
@@ -243,6 +251,7 @@ class CopyableCommands(SphinxPostTransform):
 
 # ---- parts, landing page and contents ---------------------------------------------------------
 
+
 class PartsInOutline(SphinxPostTransform):
     """Put each captioned part of the table of contents into the PDF contents and bookmarks."""
 
@@ -262,17 +271,22 @@ class PartsInOutline(SphinxPostTransform):
             if not caption or not files or files[0] not in starts:
                 continue
             first = starts[files[0]]
-            raw = nodes.raw("", "\\clearpage\\phantomsection\\addcontentsline{toc}{part}{%s}"
-                            % _latex_text(caption), format="latex")
+            raw = nodes.raw(
+                "",
+                f"\\clearpage\\phantomsection\\addcontentsline{{toc}}{{part}}{{{_latex_text(caption)}}}",
+                format="latex",
+            )
             first.parent.insert(first.parent.index(first), raw)
         title = self.env.titles.get(root)
         if title is not None and title.astext().strip():
-            mark = nodes.raw("", "\\pdfbookmark[-1]{%s}{pe-landing-page}" % _latex_text(title.astext()),
-                             format="latex")
+            mark = nodes.raw(
+                "", f"\\pdfbookmark[-1]{{{_latex_text(title.astext())}}}{{pe-landing-page}}", format="latex"
+            )
             self.document.insert(0, mark)
 
 
 # ---- bibliography -----------------------------------------------------------------------------
+
 
 class BibliographyInChapter(SphinxPostTransform):
     """Move the bibliography (gathered at the end by Sphinx) into the page that holds it."""
@@ -291,8 +305,12 @@ class BibliographyInChapter(SphinxPostTransform):
                 continue
             chapter = next((c for c in home.children if isinstance(c, nodes.section)), home)
             bib.parent.remove(bib)
-            chapter += nodes.raw("", "\\let\\sphinxthebibliography\\PEinlinebibliography"
-                                     "\\let\\endsphinxthebibliography\\endPEinlinebibliography", format="latex")
+            chapter += nodes.raw(
+                "",
+                "\\let\\sphinxthebibliography\\PEinlinebibliography"
+                "\\let\\endsphinxthebibliography\\endPEinlinebibliography",
+                format="latex",
+            )
             chapter += bib
 
 

@@ -5,6 +5,7 @@ The zip (``book/_generated/probation-evidence-data.zip``, ignored by git) is reb
 same when the data are; the Downloads page links it with the ``{download}`` role, which copies it
 into the website.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

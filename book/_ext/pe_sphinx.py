@@ -12,6 +12,7 @@ to the written pages); a digest of the static files and of this file counts as c
 so a CSS or JS change rewrites the pages; the accessibility statement's facts are MyST
 substitutions taken from the checking code (``accessibility_facts``).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -47,6 +48,7 @@ def _inject_version(app, config):
 
 
 # --- Accessibility ----------------------------------------------------------------------------
+
 
 def _visit_citation_as_listitem(self, node):
     """Open a reference-list entry: ``role="listitem"`` inside the ``role="list"`` wrapper."""
@@ -93,11 +95,15 @@ def fix_theme_markup(html: str) -> str:
     Idempotent: applying it twice gives the same page.
     """
     html = _OPEN_TAG.sub(_fix_tag, html)
-    return _ICON_SUMMARY.sub(r'<summary>\1<span class="visually-hidden">Show or hide the pages in this section</span></summary>', html)
+    return _ICON_SUMMARY.sub(
+        r'<summary>\1<span class="visually-hidden">Show or hide the pages in this section</span></summary>', html
+    )
 
 
 #: A summary whose only content is the theme's toggle icon (and not yet given hidden text).
-_ICON_SUMMARY = re.compile(r'<summary>(<span class="toctree-toggle" role="presentation"><i [^>]*></i></span>)</summary>')
+_ICON_SUMMARY = re.compile(
+    r'<summary>(<span class="toctree-toggle" role="presentation"><i [^>]*></i></span>)</summary>'
+)
 
 
 def _accessible_pages(app, exception):
@@ -166,16 +172,19 @@ def accessibility_facts(confdir: str | Path, repository_url: str = "") -> dict[s
 
 def _accessibility_substitutions(app, config):
     repository_url = (config.html_theme_options or {}).get("repository_url", "")
-    config.myst_substitutions = {**(config.myst_substitutions or {}),
-                                 **accessibility_facts(app.confdir, repository_url)}
+    config.myst_substitutions = {
+        **(config.myst_substitutions or {}),
+        **accessibility_facts(app.confdir, repository_url),
+    }
 
 
 def setup_accessibility(app):
     app.add_config_value("pe_assets_digest", "", "html")
     app.connect("config-inited", _assets_digest)
     app.connect("config-inited", _accessibility_substitutions)
-    app.add_node(nodes.citation, override=True,
-                 html=(_visit_citation_as_listitem, _DocutilsHTMLTranslator.depart_citation))
+    app.add_node(
+        nodes.citation, override=True, html=(_visit_citation_as_listitem, _DocutilsHTMLTranslator.depart_citation)
+    )
     app.connect("build-finished", _accessible_pages)
 
 

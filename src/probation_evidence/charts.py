@@ -16,6 +16,7 @@ figure in both the website and the PDF; see the class for the mechanism. The che
 the second half of this module (overlapping labels, broken series, percentages without
 their n) run on every such figure.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,16 +28,28 @@ import pandas as pd
 
 #: Okabe & Ito (2008) palette: distinguishable with the common forms of colour blindness.
 OKABE_ITO = {
-    "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73", "yellow": "#F0E442",
-    "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7", "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "black": "#000000",
     "grey": "#999999",
 }
-PALETTE = [OKABE_ITO[k] for k in ("blue", "orange", "bluish_green", "vermillion", "reddish_purple",
-                                  "sky_blue", "yellow", "black")]
+PALETTE = [
+    OKABE_ITO[k]
+    for k in ("blue", "orange", "bluish_green", "vermillion", "reddish_purple", "sky_blue", "yellow", "black")
+]
 #: Ordered colours for the four inspection ratings (dark = worse), in rating order.
 RATING_ORDER = ["Outstanding", "Good", "Requires improvement", "Inadequate"]
-RATING_COLOURS = {"Outstanding": OKABE_ITO["bluish_green"], "Good": OKABE_ITO["sky_blue"],
-                  "Requires improvement": OKABE_ITO["orange"], "Inadequate": OKABE_ITO["vermillion"]}
+RATING_COLOURS = {
+    "Outstanding": OKABE_ITO["bluish_green"],
+    "Good": OKABE_ITO["sky_blue"],
+    "Requires improvement": OKABE_ITO["orange"],
+    "Inadequate": OKABE_ITO["vermillion"],
+}
 DPI = 200
 CHART_DATA_DIR = "chart-data"
 #: WCAG 2.2 contrast for normal text (1.4.3, level AA). Charts are scaled to the reader's screen,
@@ -52,16 +65,29 @@ def use_house_style() -> None:
     import seaborn as sns
 
     sns.set_theme(style="whitegrid", palette=PALETTE, font="DejaVu Sans")
-    mpl.rcParams.update({
-        "figure.figsize": (8, 4.6), "figure.dpi": 110, "savefig.dpi": DPI, "savefig.bbox": "tight",
-        "axes.titlesize": 12.5, "axes.titleweight": "bold", "axes.titlelocation": "left",
-        "axes.labelsize": 10.5, "legend.fontsize": 9.5, "legend.frameon": False,
-        "axes.spines.top": False, "axes.spines.right": False, "svg.fonttype": "none",
-    })
+    mpl.rcParams.update(
+        {
+            "figure.figsize": (8, 4.6),
+            "figure.dpi": 110,
+            "savefig.dpi": DPI,
+            "savefig.bbox": "tight",
+            "axes.titlesize": 12.5,
+            "axes.titleweight": "bold",
+            "axes.titlelocation": "left",
+            "axes.labelsize": 10.5,
+            "legend.fontsize": 9.5,
+            "legend.frameon": False,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "svg.fonttype": "none",
+        }
+    )
     try:  # inline backend in notebooks: PNG only (no SVG: the LaTeX builder cannot use it)
         from matplotlib_inline.backend_inline import set_matplotlib_formats
+
         set_matplotlib_formats("png")
         from IPython import get_ipython
+
         shell = get_ipython()
         if shell is not None:
             shell.run_line_magic("config", f"InlineBackend.rc = {{'figure.dpi': {DPI}}}")
@@ -70,7 +96,8 @@ def use_house_style() -> None:
             from matplotlib.figure import Figure as MplFigure
 
             shell.display_formatter.formatters["image/png"].for_type(
-                MplFigure, lambda fig: opaque_png(print_figure(fig, "png", bbox_inches="tight")))
+                MplFigure, lambda fig: opaque_png(print_figure(fig, "png", bbox_inches="tight"))
+            )
     except Exception:  # noqa: BLE001 - outside IPython nothing to configure
         pass
 
@@ -83,11 +110,13 @@ def new_figure(width: float = 8, height: float = 4.6, **kwargs):
 def wrap(text: str, width: int = 80) -> str:
     """Wrap each line of ``text`` to ``width`` characters (existing line breaks are kept)."""
     import textwrap
+
     return "\n".join("\n".join(textwrap.wrap(line, width)) for line in text.split("\n"))
 
 
-def finish(fig, ax, *, title: str, xlabel: str, ylabel: str, source: str, note: str | None = None,
-           legend: bool = True) -> None:
+def finish(
+    fig, ax, *, title: str, xlabel: str, ylabel: str, source: str, note: str | None = None, legend: bool = True
+) -> None:
     """Apply the title (the finding), axis labels with units, and the source line."""
     if not title or not source:
         raise ValueError("every chart needs a title stating the finding and a source line")
@@ -101,12 +130,14 @@ def finish(fig, ax, *, title: str, xlabel: str, ylabel: str, source: str, note: 
     footer = f"Source: {source}"
     if note:
         footer += f"\nNote: {note}"
-    fig.text(0.01, -0.02, wrap(footer, 115), ha="left", va="top", fontsize=8.5, color="#333333",
-             transform=fig.transFigure)
+    fig.text(
+        0.01, -0.02, wrap(footer, 115), ha="left", va="top", fontsize=8.5, color="#333333", transform=fig.transFigure
+    )
     check_text_contrast(fig)
 
 
 # --- Text contrast (WCAG 2.2 AA) ---------------------------------------------------------------
+
 
 def relative_luminance(colour) -> float:
     """WCAG relative luminance of a matplotlib colour (alpha ignored)."""
@@ -159,7 +190,7 @@ def _render_without_text(fig):
     import numpy as np
     from matplotlib.text import Text
 
-    texts = [t for t in fig.findobj(Text)]
+    texts = list(fig.findobj(Text))
     alphas = [t.get_alpha() for t in texts]
     try:
         for t in texts:
@@ -170,10 +201,10 @@ def _render_without_text(fig):
         except AttributeError:  # a canvas without an Agg buffer
             buf = io.BytesIO()
             fig.savefig(buf, format="rgba", dpi=fig.dpi, bbox_inches=fig.bbox_inches)
-            width, height = (int(round(v)) for v in fig.bbox.size)
+            width, height = (round(v) for v in fig.bbox.size)
             pixels = np.frombuffer(buf.getvalue(), np.uint8).reshape(height, width, 4)[..., :3] / 255
     finally:
-        for t, alpha in zip(texts, alphas):
+        for t, alpha in zip(texts, alphas, strict=True):
             t.set_alpha(alpha)
     return pixels, fig.canvas.get_renderer()
 
@@ -215,8 +246,10 @@ def text_contrast_problems(fig, minimum: float = MIN_TEXT_CONTRAST, drawn=None) 
         if achieved < minimum:
             label = t.get_text().strip().replace("\n", " ")
             label = label if len(label) <= 50 else label[:47] + "..."
-            problems.append(f"text {label!r} in {mpl.colors.to_hex(t.get_color())} has contrast "
-                            f"{achieved:.2f}:1 with its background (needs {minimum}:1)")
+            problems.append(
+                f"text {label!r} in {mpl.colors.to_hex(t.get_color())} has contrast "
+                f"{achieved:.2f}:1 with its background (needs {minimum}:1)"
+            )
     return problems
 
 
@@ -283,7 +316,7 @@ def _visible_texts(texts) -> list:
 
 
 def _overlaps(a, b, pad: float = 0.0) -> bool:
-    return (a.x0 < b.x1 - pad and b.x0 < a.x1 - pad and a.y0 < b.y1 - pad and b.y0 < a.y1 - pad)
+    return a.x0 < b.x1 - pad and b.x0 < a.x1 - pad and a.y0 < b.y1 - pad and b.y0 < a.y1 - pad
 
 
 def _pairwise(texts, renderer, what: str) -> list[str]:
@@ -321,12 +354,13 @@ def _covers(box, artist, ax) -> bool:
         xy = xy[np.isfinite(xy).all(axis=1)] if len(xy) else xy
         if len(xy) == 0:
             return False
-        inside = ((xy[:, 0] >= box.x0) & (xy[:, 0] <= box.x1) & (xy[:, 1] >= box.y0) & (xy[:, 1] <= box.y1))
+        inside = (xy[:, 0] >= box.x0) & (xy[:, 0] <= box.x1) & (xy[:, 1] >= box.y0) & (xy[:, 1] <= box.y1)
         if inside.any():
             return True
         if artist.get_linestyle() in ("None", "", " ", "none") or len(xy) < 2:
             return False
         from matplotlib.path import Path as MPath
+
         return MPath(xy).intersects_bbox(box, filled=False)
     if isinstance(artist, Patch):
         ext = artist.get_window_extent()
@@ -335,8 +369,9 @@ def _covers(box, artist, ax) -> bool:
         offsets = artist.get_offsets()
         if len(offsets):
             xy = artist.get_offset_transform().transform(offsets)
-            return bool(((xy[:, 0] >= box.x0) & (xy[:, 0] <= box.x1) & (xy[:, 1] >= box.y0) &
-                         (xy[:, 1] <= box.y1)).any())
+            return bool(
+                ((xy[:, 0] >= box.x0) & (xy[:, 0] <= box.x1) & (xy[:, 1] >= box.y0) & (xy[:, 1] <= box.y1)).any()
+            )
     return False
 
 
@@ -365,7 +400,8 @@ def legibility_problems(fig, renderer=None) -> list[str]:
             for artist in _data_artists(ax):
                 if _covers(box, artist, ax):
                     label = artist.get_label()
-                    problems.append(f"{where}: the legend covers plotted data ({label if not label.startswith('_') else type(artist).__name__})")
+                    shown = label if not label.startswith("_") else type(artist).__name__
+                    problems.append(f"{where}: the legend covers plotted data ({shown})")
                     break
         problems += _pairwise(_visible_texts(ax.texts), renderer, f"{where}: text on the chart")
     return problems
@@ -393,7 +429,7 @@ def segments(values: pd.Series, definitions: pd.Series | None = None, max_gap_qu
     prev = None
     for d in s.index:
         new = prev is None
-        if not new:
+        if prev is not None:
             gap = (pd.Timestamp(d).to_period("Q") - pd.Timestamp(prev).to_period("Q")).n
             changed = definitions is not None and definitions.loc[d] != definitions.loc[prev]
             new = gap > max_gap_quarters or changed
@@ -404,8 +440,15 @@ def segments(values: pd.Series, definitions: pd.Series | None = None, max_gap_qu
     return [s.loc[r] for r in runs]
 
 
-def plot_segments(ax, values: pd.Series, definitions: pd.Series | None = None, *, label: str | None = None,
-                  max_gap_quarters: int = 1, **style) -> list:
+def plot_segments(
+    ax,
+    values: pd.Series,
+    definitions: pd.Series | None = None,
+    *,
+    label: str | None = None,
+    max_gap_quarters: int = 1,
+    **style,
+) -> list:
     """Plot a series as separate line runs (see :func:`segments`); the label goes on the first run only."""
     style.setdefault("marker", "o")
     drawn = []
@@ -443,9 +486,39 @@ def quarter_axis(ax, start, end, max_labels: int = 7, fmt: str = "%b %Y") -> lis
 # Titles: a percentage that is a share carries its n.
 # =====================================================================================
 _PCT = re.compile(r"(?P<sign>[+\u2212-])?(?P<num>\d+(?:\.\d+)?)%")
-_CHANGE_WORDS = ("rose", "fell", "risen", "fallen", "up", "down", "by", "grew", "grown", "increase", "increased",
-                 "decrease", "decreased", "rise", "fall", "change", "changed", "eased", "dropped", "higher", "lower",
-                 "peak", "peaked", "to", "at", "from", "was", "were", "is", "are", "stood")
+_CHANGE_WORDS = (
+    "rose",
+    "fell",
+    "risen",
+    "fallen",
+    "up",
+    "down",
+    "by",
+    "grew",
+    "grown",
+    "increase",
+    "increased",
+    "decrease",
+    "decreased",
+    "rise",
+    "fall",
+    "change",
+    "changed",
+    "eased",
+    "dropped",
+    "higher",
+    "lower",
+    "peak",
+    "peaked",
+    "to",
+    "at",
+    "from",
+    "was",
+    "were",
+    "is",
+    "are",
+    "stood",
+)
 _HAS_N = re.compile(r"\bn\s*=\s*[\d,]+|\b[\d,]+\s+of\s+(?:the\s+)?[\d,]+\b")
 
 
@@ -456,13 +529,13 @@ def title_problems(title: str) -> list[str]:
     ("rose 7%", "fell to 6.3%", "at 120%"), or when the title states a count ("n = 42" or
     "5 of 7"). Everything else reads as a share and needs its n.
     """
-    problems = []
+    problems: list[str] = []
     if _HAS_N.search(title):
         return problems
     for m in _PCT.finditer(title):
         if m.group("sign"):
             continue
-        before = title[:m.start()].split()
+        before = title[: m.start()].split()
         if before and before[-1].lower().strip(",;:(") in _CHANGE_WORDS:
             continue
         problems.append(f"title gives {m.group(0)} without its n (write 'k of n' or 'n = N'): {title!r}")
@@ -521,8 +594,19 @@ class Figure:
     compares); the book's configuration ranks ``text/markdown`` above ``image/png``.
     """
 
-    def __init__(self, name: str, figure, data: pd.DataFrame, *, title: str, source: str, units: str, alt: str,
-                 caption: str, folder: str | Path | None = None):
+    def __init__(
+        self,
+        name: str,
+        figure,
+        data: pd.DataFrame,
+        *,
+        title: str,
+        source: str,
+        units: str,
+        alt: str,
+        caption: str,
+        folder: str | Path | None = None,
+    ):
         self.name = name
         self.figure = figure
         self.data = data
@@ -556,6 +640,7 @@ class Figure:
     def png_bytes(self) -> bytes:
         if self._png is None:
             import io
+
             buf = io.BytesIO()
             self.figure.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
             self._png = opaque_png(buf.getvalue())
@@ -592,9 +677,11 @@ class Figure:
 
         rel = f"{CHART_DATA_DIR}/{self.name}"
         # Options as a YAML block with a JSON-quoted alt text: colons, quotes and '#' in the text stay intact.
-        return (f":::{{figure}} {rel}.png\n---\nname: {self.name}\nalt: {json.dumps(self.alt, ensure_ascii=False)}\n"
-                f"---\n{_md_escape(self.caption)}\n:::\n\n"
-                f"Data for this chart: {{download}}`{self.name}.csv <{rel}.csv>`.\n")
+        return (
+            f":::{{figure}} {rel}.png\n---\nname: {self.name}\nalt: {json.dumps(self.alt, ensure_ascii=False)}\n"
+            f"---\n{_md_escape(self.caption)}\n:::\n\n"
+            f"Data for this chart: {{download}}`{self.name}.csv <{rel}.csv>`.\n"
+        )
 
     def _repr_markdown_(self) -> str:
         return self.markdown()

@@ -6,6 +6,7 @@ the data folder's update lock for longer than --lock-timeout (nothing was writte
 command again). Commands that write wait for the lock one after the other. No bare tracebacks:
 unexpected errors are reported in one line (set PROBATION_EVIDENCE_DEBUG=1 to see them).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,9 +63,17 @@ def cmd_add_quarter(args) -> int:
     if not figures:
         raise SystemExit("add-quarter: give figures with --po-fte etc. or --from-csv FILE")
     vintage = args.vintage or args.date or max(f["date"] for f in figures)
-    report = add_quarter(figures, vintage=vintage, publication=args.publication, source_url=args.source_url,
-                         definition=args.definition, revise=args.revise, dry_run=args.dry_run,
-                         folder=args.data_dir, lock_timeout=args.lock_timeout)
+    report = add_quarter(
+        figures,
+        vintage=vintage,
+        publication=args.publication,
+        source_url=args.source_url,
+        definition=args.definition,
+        revise=args.revise,
+        dry_run=args.dry_run,
+        folder=args.data_dir,
+        lock_timeout=args.lock_timeout,
+    )
     print(("DRY RUN, nothing written: " if args.dry_run else "") + "\n".join(report.lines()))
     return 0
 
@@ -115,9 +124,13 @@ def _seconds(text: str) -> float:
 
 
 def _add_lock_timeout(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("--lock-timeout", type=_seconds, metavar="SECONDS",
-                     help="if another update is writing to the data folder, wait this long for it to finish "
-                          f"(default: ${TIMEOUT_ENV} or {DEFAULT_TIMEOUT:g})")
+    sub.add_argument(
+        "--lock-timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="if another update is writing to the data folder, wait this long for it to finish "
+        f"(default: ${TIMEOUT_ENV} or {DEFAULT_TIMEOUT:g})",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -137,8 +150,11 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--from-csv", help="CSV with columns date,measure,value[,derivation,notes]")
     for measure, text in MEASURE_OPTIONS.items():
         add.add_argument("--" + measure.replace("_", "-"), dest=measure, type=float, help=text)
-    add.add_argument("--revise", action="store_true",
-                     help="the release revised figures already held: keep the old ones as an earlier vintage")
+    add.add_argument(
+        "--revise",
+        action="store_true",
+        help="the release revised figures already held: keep the old ones as an earlier vintage",
+    )
     add.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     _add_lock_timeout(add)
     add.set_defaults(func=cmd_add_quarter)
@@ -175,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     except SystemExit:
         raise
-    except Exception as exc:  # noqa: BLE001 - one line, never a bare traceback
+    except Exception as exc:  # one line, never a bare traceback (unless debugging)
         if os.environ.get("PROBATION_EVIDENCE_DEBUG"):
             raise
         print(f"probation-evidence: {type(exc).__name__}: {exc}", file=sys.stderr)

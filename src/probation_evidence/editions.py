@@ -12,6 +12,7 @@ preparation. Where there is no git history at all (a tarball), the changelog's d
 and the page says so. Everything here uses only the standard library, so the release and
 publishing tools can use it without the scientific stack.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,6 +20,7 @@ import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUIRED_SECTIONS = ("Data", "Inspections", "Methods")
@@ -41,11 +43,11 @@ def parse_version(text: str) -> tuple[int, int, int]:
 class Entry:
     """One ``## ...`` entry of the changelog."""
 
-    label: str                       # "0.2.0" or "Unreleased"
-    when: str | None                 # "2026-11-30", "unreleased" or None
-    line: int                        # 1-based line of the heading
+    label: str  # "0.2.0" or "Unreleased"
+    when: str | None  # "2026-11-30", "unreleased" or None
+    line: int  # 1-based line of the heading
     sections: dict[str, list[str]] = field(default_factory=dict)  # sub-section title -> bullet texts
-    loose: list[str] = field(default_factory=list)                # bullets outside any sub-section
+    loose: list[str] = field(default_factory=list)  # bullets outside any sub-section
 
     @property
     def version(self) -> str | None:
@@ -67,11 +69,17 @@ def parse_changelog(text: str) -> list[Entry]:
         if line.startswith("## "):
             m = _HEADING.match(line)
             if not m:
-                raise ValueError(f"CHANGELOG.md line {number}: heading {line!r} is not '## X.Y.Z (YYYY-MM-DD)' "
-                                 f"or '## Unreleased'")
+                raise ValueError(
+                    f"CHANGELOG.md line {number}: heading {line!r} is not '## X.Y.Z (YYYY-MM-DD)' or '## Unreleased'"
+                )
             label = m.group("label")
-            entries.append(Entry("Unreleased" if label.lower() == "unreleased" else label,
-                                 (m.group("when") or "").strip() or None, number))
+            entries.append(
+                Entry(
+                    "Unreleased" if label.lower() == "unreleased" else label,
+                    (m.group("when") or "").strip() or None,
+                    number,
+                )
+            )
             section = None
         elif not entries:
             continue
@@ -81,7 +89,7 @@ def parse_changelog(text: str) -> list[Entry]:
         elif re.match(r"^\s*[-*]\s+\S", line):
             item = re.sub(r"^\s*[-*]\s+", "", line).strip()
             (entries[-1].sections[section] if section else entries[-1].loose).append(item)
-        elif line.strip() and (raw.startswith("  ") or raw.startswith("\t")):
+        elif line.strip() and raw.startswith(("  ", "\t")):
             bucket = entries[-1].sections[section] if section else entries[-1].loose
             if bucket:  # continuation of the previous bullet
                 bucket[-1] += " " + line.strip()
@@ -101,8 +109,10 @@ def entry_problems(entry: Entry | None, version: str) -> list[str]:
     Required: the sub-sections Data, Inspections and Methods, each with at least one bullet, and a
     Data section that names its vintages (the release or period, with its year)."""
     if entry is None:
-        return [f"CHANGELOG.md has no entry for {version}: add '## {version}' (or '## Unreleased') with the "
-                f"sub-sections {', '.join('### ' + s for s in REQUIRED_SECTIONS)}"]
+        return [
+            f"CHANGELOG.md has no entry for {version}: add '## {version}' (or '## Unreleased') with the "
+            f"sub-sections {', '.join('### ' + s for s in REQUIRED_SECTIONS)}"
+        ]
     problems = []
     where = f"CHANGELOG.md line {entry.line} ({entry.label})"
     for name in REQUIRED_SECTIONS:
@@ -112,8 +122,10 @@ def entry_problems(entry: Entry | None, version: str) -> list[str]:
             problems.append(f"{where}: '### {name}' has no bullet (write '- No change.' if nothing changed)")
     data = " ".join(entry.sections.get("Data", []))
     if entry.sections.get("Data") and not re.search(r"\b(19|20)\d\d\b", data):
-        problems.append(f"{where}: '### Data' does not name the data vintages (the releases or periods the "
-                        f"tables reach, with their year, e.g. 'workforce to September 2025')")
+        problems.append(
+            f"{where}: '### Data' does not name the data vintages (the releases or periods the "
+            f"tables reach, with their year, e.g. 'workforce to September 2025')"
+        )
     if entry.when and entry.when.lower() != "unreleased" and not _DATE.match(entry.when):
         problems.append(f"{where}: date {entry.when!r} is not YYYY-MM-DD")
     return problems
@@ -131,13 +143,17 @@ def git_tags(root: Path = ROOT) -> dict[str, dt.date] | None:
     its own repository, as when a tarball is unpacked inside another repository)."""
     root = Path(root).resolve()
     try:
-        top = subprocess.run(["git", "-C", str(root), "rev-parse", "--show-toplevel"], capture_output=True,
-                             text=True, timeout=30)
+        top = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--show-toplevel"], capture_output=True, text=True, timeout=30
+        )
         if top.returncode != 0 or Path(top.stdout.strip()).resolve() != root:
             return None
-        out = subprocess.run(["git", "-C", str(root), "tag", "--list", "v*",
-                              "--format=%(refname:short)\t%(creatordate:short)"],
-                             capture_output=True, text=True, timeout=30)
+        out = subprocess.run(
+            ["git", "-C", str(root), "tag", "--list", "v*", "--format=%(refname:short)\t%(creatordate:short)"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     if out.returncode != 0:
@@ -153,9 +169,9 @@ def git_tags(root: Path = ROOT) -> dict[str, dt.date] | None:
 
 @dataclass
 class Edition:
-    label: str                  # version, or "Unreleased"
-    published: dt.date | None   # None: in preparation
-    date_source: str            # "tag", "changelog" or ""
+    label: str  # version, or "Unreleased"
+    published: dt.date | None  # None: in preparation
+    date_source: str  # "tag", "changelog" or ""
     entry: Entry
 
 
@@ -189,16 +205,29 @@ def edition_urls(site: str | None, version: str) -> tuple[str, str] | None:
     return base, base + PDF_NAME
 
 
-def current_status(version: str, root: Path = ROOT) -> dict[str, object]:
+class EditionStatus(TypedDict):
+    """What :func:`current_status` reports."""
+
+    version: str
+    published: dt.date | None
+    date_source: str
+    in_changelog: bool
+    unreleased_work: bool
+
+
+def current_status(version: str, root: Path = ROOT) -> EditionStatus:
     """The edition a build of ``root`` is: its number, whether and when it was published, and
     whether the changelog holds later unreleased work."""
     listed = editions(read_changelog(root), git_tags(root))
     mine = next((e for e in listed if e.label == version), None)
-    unreleased = any(e.label == "Unreleased" and (e.entry.loose or any(e.entry.sections.values()))
-                     for e in listed)
-    return {"version": version, "published": mine.published if mine else None,
-            "date_source": mine.date_source if mine else "", "in_changelog": mine is not None,
-            "unreleased_work": unreleased}
+    unreleased = any(e.label == "Unreleased" and (e.entry.loose or any(e.entry.sections.values())) for e in listed)
+    return {
+        "version": version,
+        "published": mine.published if mine else None,
+        "date_source": mine.date_source if mine else "",
+        "in_changelog": mine is not None,
+        "unreleased_work": unreleased,
+    }
 
 
 def _escape(text: str) -> str:
@@ -216,8 +245,10 @@ def editions_md(root: Path = ROOT, site: str | None = None) -> str:
     listed = editions(read_changelog(root), tags)
     out = [HEADER]
     if tags is None:
-        out.append("The release history is not available for this copy of the book, so the dates below are "
-                   "those written in the changelog.\n")
+        out.append(
+            "The release history is not available for this copy of the book, so the dates below are "
+            "those written in the changelog.\n"
+        )
     elif not tags:
         out.append("No edition has been published yet: the first is in preparation.\n")
     if not listed:

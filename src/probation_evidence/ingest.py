@@ -37,11 +37,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from os import PathLike
 from pathlib import Path
-from typing import Callable, Iterator
 
 __all__ = [
     "COLUMNS",
@@ -105,9 +105,7 @@ COLUMNS: tuple[str, ...] = (
 #: information and facilities is no longer a standard, there is no 27-point score.
 #: Outcomes are not a PDU standard in the 2024 framework either (an outcomes
 #: percentage is still recorded if a report happens to give one).
-_NOT_IN_2024 = frozenset(
-    {"score", "r_information_facilities", "r_court_work", "kq_court_work", "kq_outcomes"}
-)
+_NOT_IN_2024 = frozenset({"score", "r_information_facilities", "r_court_work", "kq_court_work", "kq_outcomes"})
 
 #: Columns set from other columns rather than read from the text, so never "missing".
 _DERIVED = frozenset({"kq_source"})
@@ -152,14 +150,32 @@ def expected_columns(framework: str | None) -> tuple[str, ...]:
 # Characters that some extractors emit in place of plain ASCII punctuation.
 _CHAR_MAP = str.maketrans(
     {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
-        "\u2015": "-", "\u2212": "-",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
         "\u2022": " \u2022 ",  # keep bullets, but as separate tokens
         "|": " ",  # table-cell borders of Markdown/HTML conversions
         "\u00a6": " ",
-        "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None,
+        "\u00ad": None,
+        "\u200b": None,
+        "\u200c": None,
+        "\u200d": None,
+        "\ufeff": None,
     }
 )
 
@@ -174,9 +190,7 @@ _SPLIT_COMPOUND = re.compile(r"(?<=[A-Za-z])-\s+(?=[A-Za-z])")
 # "Inspection of probation services: Leicester, Leicestershire, and Rutland PDU 14".
 # The page number (1-3 digits, not followed by more of a number) is required, so the
 # report's title is not removed.
-_PAGE_HEADER = re.compile(
-    r"\bInspection of probation services:\s+[^.?!:]{1,120}?\bPDU\s+\d{1,3}(?![\d,.%/])\s*"
-)
+_PAGE_HEADER = re.compile(r"\bInspection of probation services:\s+[^.?!:]{1,120}?\bPDU\s+\d{1,3}(?![\d,.%/])\s*")
 
 # Heading furniture of the web (HTML) version of the reports.
 _BACK_TO_TOP = re.compile(r"\(\s*Back to top\s*\)", re.IGNORECASE)
@@ -212,8 +226,7 @@ class _Row:
         elif self.values[column] != value:
             place = f" ({where})" if where else ""
             self.warnings.append(
-                f"{column}: the text also gives {value!r}{place}; "
-                f"kept the first value found, {self.values[column]!r}"
+                f"{column}: the text also gives {value!r}{place}; kept the first value found, {self.values[column]!r}"
             )
 
     def warn(self, message: str) -> None:
@@ -239,8 +252,18 @@ def _number(digits: str) -> float:
 
 _RATING = r"(?i:Outstanding|Good|Requires\s+improvement|Inadequate)"
 _MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 _MONTH = r"(?i:" + "|".join(_MONTHS) + r")"
 # "28 November 2022", "2nd December 2022", "28 November" (year given later).
@@ -249,9 +272,7 @@ _DATE = rf"(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})(?:,?\s+(\d{{4}}))?"
 # end ("15,3723" = 15,372 + note 3) is left behind by the grouping.
 _INT = r"\d{1,3}(?:,\d{3})+(?!,\d)|\d+"
 # A place name made of capitalised words and a few joining words, ending in "PDU".
-_PDU_NAME = (
-    r"(?:[A-Z][\w'&-]*)(?:,?\s+(?:and|upon|on|in|the|of|&|[A-Z][\w'&-]*)){0,12}?\s+PDU\b"
-)
+_PDU_NAME = r"(?:[A-Z][\w'&-]*)(?:,?\s+(?:and|upon|on|in|the|of|&|[A-Z][\w'&-]*)){0,12}?\s+PDU\b"
 
 
 # --------------------------------------------------------------------------------------
@@ -287,11 +308,7 @@ _FIELDWORK_MONTH = re.compile(rf"\bFieldwork started:?\s+({_MONTH})\s+(\d{{4}})"
 # cross a full stop, so the dates of the inspected *sentences* are not taken.
 _FIELDWORK_DATES = re.compile(
     r"\bfieldwork\b[^.]{0,200}?\b(?:between|from|beginning|commencing|"
-    r"start(?:ed|ing)?(?:\s+on)?|began(?:\s+on)?)\s+"
-    + _DATE
-    + r"(?:\s+(?:and|to|until|-)\s+"
-    + _DATE
-    + r")?",
+    r"start(?:ed|ing)?(?:\s+on)?|began(?:\s+on)?)\s+" + _DATE + r"(?:\s+(?:and|to|until|-)\s+" + _DATE + r")?",
     re.IGNORECASE,
 )
 
@@ -513,9 +530,7 @@ def _find_key_questions(flat: str, row: _Row) -> None:
 
 _COUNT_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     # "We inspected 102 cases"; not "... in the 96 cases inspected" (a subset).
-    "cases_inspected": (
-        re.compile(rf"\b[Ww]e (?:also )?inspected\s+(?:a total of\s+)?({_INT})\s+cases\b"),
-    ),
+    "cases_inspected": (re.compile(rf"\b[Ww]e (?:also )?inspected\s+(?:a total of\s+)?({_INT})\s+cases\b"),),
     # "79 interviews with probation practitioners", "interviewed 57 practitioners".
     "practitioner_interviews": (
         re.compile(rf"\b({_INT})\s+interviews with (?:probation )?practitioners\b", re.I),
@@ -573,9 +588,7 @@ def _sentences(flat: str) -> Iterator[str]:
 
 def _grade_mentions(segment: str) -> list[tuple[int, int, str]]:
     """(start, end, grade) of every staff group named in ``segment``."""
-    return sorted(
-        (m.start(), m.end(), grade) for grade, pattern in _GRADES for m in pattern.finditer(segment)
-    )
+    return sorted((m.start(), m.end(), grade) for grade, pattern in _GRADES for m in pattern.finditer(segment))
 
 
 # "20% and 15% for PO and PSO grades respectively": pairing figures with groups by
@@ -583,14 +596,10 @@ def _grade_mentions(segment: str) -> list[tuple[int, int, str]]:
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 
 # Words that make a figure a bound ("over 35 cases", "more than 60%"), not a value.
-_BOUND_BEFORE = re.compile(
-    r"(?:\bover|\bmore than|\babove|\bunder|\bless than|\bfewer than|\bup to|[<>])\s*$", re.I
-)
+_BOUND_BEFORE = re.compile(r"(?:\bover|\bmore than|\babove|\bunder|\bless than|\bfewer than|\bup to|[<>])\s*$", re.I)
 
 
-def _figures_by_grade(
-    sentence: str, number: re.Pattern[str], row: _Row, what: str
-) -> Iterator[tuple[str, float]]:
+def _figures_by_grade(sentence: str, number: re.Pattern[str], row: _Row, what: str) -> Iterator[tuple[str, float]]:
     """Yield (grade, value) for each figure in ``sentence`` tied to a named staff group.
 
     The staff group named first in the words after a figure ("19% for Probation
@@ -604,8 +613,8 @@ def _figures_by_grade(
     for i, match in enumerate(matches):
         after_end = matches[i + 1].start() if i + 1 < len(matches) else len(sentence)
         before_start = matches[i - 1].end() if i else 0
-        after = sentence[match.end():after_end][:60]
-        before = sentence[before_start:match.start()][-80:]
+        after = sentence[match.end() : after_end][:60]
+        before = sentence[before_start : match.start()][-80:]
         following, preceding = _grade_mentions(after), _grade_mentions(before)
         if following:
             grade = following[0][2]
@@ -615,8 +624,7 @@ def _figures_by_grade(
             continue
         if _BOUND_BEFORE.search(before):
             row.warn(
-                f"{what} for {grade}: {before.split()[-1]!r} {match.group(1)} is a bound, "
-                f"not a figure; not recorded"
+                f"{what} for {grade}: {before.split()[-1]!r} {match.group(1)} is a bound, not a figure; not recorded"
             )
             continue
         yield grade, float(match.group(1))
@@ -656,7 +664,7 @@ _PRIORITISATION_FRAMEWORK = re.compile(r"Prioriti[sz]ation Framework|\bPF\b", re
 
 def _find_prioritisation(flat: str, row: _Row) -> None:
     for match in _STATUS.finditer(flat):
-        nearby = flat[max(0, match.start() - 300): match.end() + 300]
+        nearby = flat[max(0, match.start() - 300) : match.end() + 300]
         if _PRIORITISATION_FRAMEWORK.search(nearby):
             row.put("prioritisation_status", match.group("status").lower(), "Prioritisation Framework")
 
@@ -764,8 +772,7 @@ def parse_report(text: str) -> IngestResult:
 
     if not any(marker in row.values for marker in _REPORT_MARKERS):
         row.warn(
-            "the text does not look like an HM Inspectorate of Probation PDU inspection "
-            "report: no ratings were found"
+            "the text does not look like an HM Inspectorate of Probation PDU inspection report: no ratings were found"
         )
 
     ordered = {c: row.values[c] for c in COLUMNS if c in row.values}
@@ -789,8 +796,7 @@ def parse_report_file(path: str | PathLike[str]) -> IngestResult:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise IngestError(
-            f"{path}: not UTF-8 text (invalid byte at position {error.start}); "
-            f"convert the report text to UTF-8 first"
+            f"{path}: not UTF-8 text (invalid byte at position {error.start}); convert the report text to UTF-8 first"
         ) from error
     if not text.strip():
         raise IngestError(f"{path}: the report file is empty")

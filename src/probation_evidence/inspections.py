@@ -4,31 +4,50 @@ inspections; coverage of the dataset; the link to staffing measures.
 The 2021 and 2024 frameworks differ (nine standards scored out of 27 against seven PDU
 standards with no score), so nothing here ranks PDUs across frameworks on one scale.
 """
+
 from __future__ import annotations
+
+from typing import cast
 
 import pandas as pd
 
 RATINGS = ["Outstanding", "Good", "Requires improvement", "Inadequate"]
 RATING_POINTS = {"Outstanding": 3, "Good": 2, "Requires improvement": 1, "Inadequate": 0}
 STANDARD_LABELS = {
-    "r_leadership": "Leadership", "r_staff": "Staff(ing)", "r_services": "Services",
-    "r_information_facilities": "Information and facilities", "r_court_work": "Court work",
-    "r_assessment": "Assessment", "r_planning": "Planning",
-    "r_implementation_delivery": "Implementation and delivery", "r_reviewing": "Reviewing",
+    "r_leadership": "Leadership",
+    "r_staff": "Staff(ing)",
+    "r_services": "Services",
+    "r_information_facilities": "Information and facilities",
+    "r_court_work": "Court work",
+    "r_assessment": "Assessment",
+    "r_planning": "Planning",
+    "r_implementation_delivery": "Implementation and delivery",
+    "r_reviewing": "Reviewing",
 }
 FRAMEWORK_STANDARDS = {
     "2021": list(STANDARD_LABELS),
-    "2024": ["r_leadership", "r_staff", "r_services", "r_assessment", "r_planning",
-             "r_implementation_delivery", "r_reviewing"],
+    "2024": [
+        "r_leadership",
+        "r_staff",
+        "r_services",
+        "r_assessment",
+        "r_planning",
+        "r_implementation_delivery",
+        "r_reviewing",
+    ],
 }
 KQ_LABELS = {
-    "kq_assess_engaging": ("Assessment", "Engagement"), "kq_assess_desistance": ("Assessment", "Desistance"),
-    "kq_assess_safety": ("Assessment", "Keeping people safe"), "kq_plan_engaging": ("Planning", "Engagement"),
-    "kq_plan_desistance": ("Planning", "Desistance"), "kq_plan_safety": ("Planning", "Keeping people safe"),
+    "kq_assess_engaging": ("Assessment", "Engagement"),
+    "kq_assess_desistance": ("Assessment", "Desistance"),
+    "kq_assess_safety": ("Assessment", "Keeping people safe"),
+    "kq_plan_engaging": ("Planning", "Engagement"),
+    "kq_plan_desistance": ("Planning", "Desistance"),
+    "kq_plan_safety": ("Planning", "Keeping people safe"),
     "kq_impl_engaging": ("Implementation and delivery", "Engagement"),
     "kq_impl_desistance": ("Implementation and delivery", "Desistance"),
     "kq_impl_safety": ("Implementation and delivery", "Keeping people safe"),
-    "kq_review_engaging": ("Reviewing", "Engagement"), "kq_review_desistance": ("Reviewing", "Desistance"),
+    "kq_review_engaging": ("Reviewing", "Engagement"),
+    "kq_review_desistance": ("Reviewing", "Desistance"),
     "kq_review_safety": ("Reviewing", "Keeping people safe"),
 }
 
@@ -58,9 +77,17 @@ def standards_long(df: pd.DataFrame) -> pd.DataFrame:
     """One row per inspection and standard that the framework rates (rating may be missing)."""
     rows = []
     for rec in df.itertuples(index=False):
-        for col in FRAMEWORK_STANDARDS[rec.framework]:
-            rows.append({"inspection_id": rec.inspection_id, "pdu": rec.pdu, "framework": rec.framework,
-                         "standard": STANDARD_LABELS[col], "column": col, "rating": getattr(rec, col)})
+        for col in FRAMEWORK_STANDARDS[cast(str, rec.framework)]:
+            rows.append(
+                {
+                    "inspection_id": rec.inspection_id,
+                    "pdu": rec.pdu,
+                    "framework": rec.framework,
+                    "standard": STANDARD_LABELS[col],
+                    "column": col,
+                    "rating": getattr(rec, col),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -69,7 +96,8 @@ def standard_summary(df: pd.DataFrame) -> pd.DataFrame:
     long = standards_long(df)
     known = long.dropna(subset=["rating"])
     out = known.groupby(["framework", "standard"], sort=False).agg(
-        rated=("rating", "size"), inadequate=("rating", lambda s: (s == "Inadequate").sum()))
+        rated=("rating", "size"), inadequate=("rating", lambda s: (s == "Inadequate").sum())
+    )
     totals = long.groupby(["framework", "standard"], sort=False).size().rename("inspections")
     out = out.join(totals, how="right").fillna(0).astype(int)
     out["pct_inadequate_of_rated"] = (100 * out["inadequate"] / out["rated"]).where(out["rated"] > 0)
@@ -102,21 +130,30 @@ def repeat_pairs(df: pd.DataFrame) -> pd.DataFrame:
     for pdu_id, grp in rep.groupby("pdu_id", sort=True):
         first, last = grp.iloc[0], grp.iloc[-1]
         move = RATING_POINTS[last["overall_rating"]] - RATING_POINTS[first["overall_rating"]]
-        rows.append({"pdu_id": pdu_id, "pdu": last["pdu"], "region": last["region"],
-                     "first_year": int(first["year"]), "first_framework": first["framework"],
-                     "first_rating": first["overall_rating"], "latest_year": int(last["year"]),
-                     "latest_framework": last["framework"], "latest_rating": last["overall_rating"],
-                     "direction": "better" if move > 0 else "worse" if move < 0 else "same"})
+        rows.append(
+            {
+                "pdu_id": pdu_id,
+                "pdu": last["pdu"],
+                "region": last["region"],
+                "first_year": int(first["year"]),
+                "first_framework": first["framework"],
+                "first_rating": first["overall_rating"],
+                "latest_year": int(last["year"]),
+                "latest_framework": last["framework"],
+                "latest_rating": last["overall_rating"],
+                "direction": "better" if move > 0 else "worse" if move < 0 else "same",
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def coverage(df: pd.DataFrame, regions: pd.DataFrame) -> dict:
     """What the dataset covers and what it lacks (for the coverage statement)."""
-    fields = ["score", "cases_inspected", "po_vacancy_pct", "po_workload_pct"] + list(KQ_LABELS)
+    fields = ["score", "cases_inspected", "po_vacancy_pct", "po_workload_pct", *KQ_LABELS]
     std_cols = list(STANDARD_LABELS)
     with_all_standards = 0
     for rec in df.itertuples(index=False):
-        if all(pd.notna(getattr(rec, c)) for c in FRAMEWORK_STANDARDS[rec.framework]):
+        if all(pd.notna(getattr(rec, c)) for c in FRAMEWORK_STANDARDS[cast(str, rec.framework)]):
             with_all_standards += 1
     known_regions = regions.dropna(subset=["pdus_stated"])
     return {
@@ -141,8 +178,19 @@ def coverage(df: pd.DataFrame, regions: pd.DataFrame) -> dict:
 def staffing_link_data(df: pd.DataFrame) -> pd.DataFrame:
     """Inspections with a published PO vacancy rate or PO workload, with the overall rating
     as an ordered code (0 Inadequate ... 3 Outstanding) and a Good-or-better flag."""
-    cols = ["inspection_id", "pdu", "region", "framework", "overall_rating", "po_vacancy_pct",
-            "po_workload_pct", "overall_vacancy_pct", "cases_inspected", "kq_assess_safety", "kq_impl_safety"]
+    cols = [
+        "inspection_id",
+        "pdu",
+        "region",
+        "framework",
+        "overall_rating",
+        "po_vacancy_pct",
+        "po_workload_pct",
+        "overall_vacancy_pct",
+        "cases_inspected",
+        "kq_assess_safety",
+        "kq_impl_safety",
+    ]
     sub = df[df["po_vacancy_pct"].notna() | df["po_workload_pct"].notna()][cols].copy()
     sub["rating_points"] = sub["overall_rating"].map(RATING_POINTS)
     sub["good_or_better"] = (sub["rating_points"] >= 2).astype(int)
@@ -153,13 +201,24 @@ def provider_round_table(providers: pd.DataFrame, round_: str) -> pd.DataFrame:
     """Per provider type (CRC, NPS) in one pre-unification round: rated, Good or better,
     Requires improvement, Inadequate (rows without a published overall rating are dropped)."""
     sub = providers[(providers["inspection_round"] == round_) & providers["overall_rating"].notna()]
-    out = pd.DataFrame({
-        "rated": sub.groupby("org_type").size(),
-        "good_or_better": sub[sub["overall_rating"].isin(["Good", "Outstanding"])].groupby("org_type").size(),
-        "requires_improvement": sub[sub["overall_rating"] == "Requires improvement"].groupby("org_type").size(),
-        "inadequate": sub[sub["overall_rating"] == "Inadequate"].groupby("org_type").size(),
-    }).fillna(0).astype(int)
+    out = (
+        pd.DataFrame(
+            {
+                "rated": sub.groupby("org_type").size(),
+                "good_or_better": sub[sub["overall_rating"].isin(["Good", "Outstanding"])].groupby("org_type").size(),
+                "requires_improvement": sub[sub["overall_rating"] == "Requires improvement"].groupby("org_type").size(),
+                "inadequate": sub[sub["overall_rating"] == "Inadequate"].groupby("org_type").size(),
+            }
+        )
+        .fillna(0)
+        .astype(int)
+    )
     return out
+
+
+def round_count(table: pd.DataFrame, provider: str, column: str) -> int:
+    """One count from :func:`provider_round_table` (pandas-stubs types a cell as any scalar; these are ints)."""
+    return cast(int, table.loc[provider, column])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -227,6 +286,7 @@ def funnel_limits(n: int, p0: float, level: float) -> tuple[int, int]:
     outside (below) when P(X <= k) < (1 - level) / 2. Returns (lowest, highest) count inside.
     """
     from scipy.stats import binom
+
     if n < 1 or not 0 <= p0 <= 1:
         raise ValueError(f"funnel_limits: need n >= 1 and 0 <= p0 <= 1 (got n={n}, p0={p0})")
     tail = (1 - level) / 2
@@ -251,7 +311,7 @@ def funnel_curve(max_n: int, p0: float, levels=FUNNEL_LEVELS) -> pd.DataFrame:
     """Limits as shares (%) for n = 1 .. max_n: columns n, low_<level>, high_<level>."""
     rows = []
     for n in range(1, max_n + 1):
-        row = {"n": n}
+        row: dict[str, float] = {"n": n}
         for level in levels:
             low, high = funnel_limits(n, p0, level)
             row[f"low_{level:g}"], row[f"high_{level:g}"] = 100 * low / n, 100 * high / n

@@ -13,6 +13,7 @@ repository's ``schemas/`` folder (or the ``PROBATION_EVIDENCE_SCHEMAS`` folder);
 supplied, go in the data folder like any other table, and every function here treats them by name
 exactly like the package's tables.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,15 @@ from typing import Any
 
 import pandas as pd
 
-from .validate import (DataValidationError, Problem, TableResult, check_foreign_keys, check_rules,
-                       undeclared_files, validate_table)
+from .validate import (
+    DataValidationError,
+    Problem,
+    TableResult,
+    check_foreign_keys,
+    check_rules,
+    undeclared_files,
+    validate_table,
+)
 
 ENV_VAR = "PROBATION_EVIDENCE_DATA"
 SCHEMAS_ENV_VAR = "PROBATION_EVIDENCE_SCHEMAS"
@@ -53,8 +61,17 @@ def _read_package_cached(path: str, _mtime: int) -> dict[str, Any]:
     except FileNotFoundError:
         raise DataValidationError([Problem("datapackage.json", None, None, None, "descriptor is missing")]) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DataValidationError([Problem("datapackage.json", getattr(exc, "lineno", None), None, None,
-                                           f"descriptor is not valid UTF-8 JSON ({exc})")]) from None
+        raise DataValidationError(
+            [
+                Problem(
+                    "datapackage.json",
+                    getattr(exc, "lineno", None),
+                    None,
+                    None,
+                    f"descriptor is not valid UTF-8 JSON ({exc})",
+                )
+            ]
+        ) from None
 
 
 def schemas_dir() -> Path:
@@ -79,11 +96,17 @@ def _read_optional_cached(files: tuple[tuple[str, int], ...]) -> tuple[dict[str,
         try:
             res = json.loads(Path(path).read_text(encoding="utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise DataValidationError([Problem(label, getattr(exc, "lineno", None), None, None,
-                                               f"descriptor is not valid UTF-8 JSON ({exc})")]) from None
+            raise DataValidationError(
+                [
+                    Problem(
+                        label, getattr(exc, "lineno", None), None, None, f"descriptor is not valid UTF-8 JSON ({exc})"
+                    )
+                ]
+            ) from None
         if not isinstance(res, dict) or {"name", "path", "schema"} - set(res):
-            raise DataValidationError([Problem(label, None, None, None,
-                                               "descriptor must be a table resource with name, path and schema")])
+            raise DataValidationError(
+                [Problem(label, None, None, None, "descriptor must be a table resource with name, path and schema")]
+            )
         res["optional"] = True
         out.append(res)
     return tuple(out)
@@ -239,4 +262,3 @@ def validate_package(folder: str | os.PathLike | None = None) -> list[Problem]:
             problems.extend(check_rules(res, results[res["name"]], results, labels[res["name"]]))
     problems.extend(undeclared_files(base, resources))
     return problems
-

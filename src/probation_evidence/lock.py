@@ -21,6 +21,7 @@ Test-only: ``PROBATION_EVIDENCE_TEST_PAUSE=STAGE[:SECONDS]`` makes a writer stop
 point of its critical section (see :func:`pause_for_tests`) so that tests can kill it there.
 Never set it in normal use.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -30,10 +31,11 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from . import load
 
@@ -55,7 +57,8 @@ class LockTimeout(Exception):
         super().__init__(
             f"could not get the update lock {path} within {timeout:g} s: it is held by {describe(holder)}. "
             f"Nothing was written. Run the update again when that one has finished, or wait longer "
-            f"with --lock-timeout SECONDS (or {TIMEOUT_ENV}).")
+            f"with --lock-timeout SECONDS (or {TIMEOUT_ENV})."
+        )
 
 
 def lock_path(folder: str | os.PathLike | None = None) -> Path:
@@ -92,8 +95,10 @@ def describe(holder: dict[str, Any] | None) -> str:
     text = f"process {holder['pid']}"
     if holder.get("host") and holder["host"] != socket.gethostname():
         text += f" on {holder['host']}"
-    details = [f"`{holder['command']}`" if holder.get("command") else "",
-               f"holding it since {holder['since']}" if holder.get("since") else ""]
+    details = [
+        f"`{holder['command']}`" if holder.get("command") else "",
+        f"holding it since {holder['since']}" if holder.get("since") else "",
+    ]
     details = [d for d in details if d]
     return text + (f" ({', '.join(details)})" if details else "")
 
@@ -151,9 +156,13 @@ def _acquire(path: Path, timeout: float) -> int:
                     if waited >= timeout:
                         raise LockTimeout(path, timeout, read_holder(path)) from None
                     if not announced:
-                        print(f"waiting for the update lock {path}: another update holds it, "
-                              f"{describe(read_holder(path))}; waiting up to {timeout:g} s "
-                              f"(--lock-timeout or {TIMEOUT_ENV})", file=sys.stderr, flush=True)
+                        print(
+                            f"waiting for the update lock {path}: another update holds it, "
+                            f"{describe(read_holder(path))}; waiting up to {timeout:g} s "
+                            f"(--lock-timeout or {TIMEOUT_ENV})",
+                            file=sys.stderr,
+                            flush=True,
+                        )
                         announced = True
                     time.sleep(POLL_SECONDS)
             # The previous holder removes the file as it releases the lock; a lock on a removed
@@ -168,14 +177,20 @@ def _acquire(path: Path, timeout: float) -> int:
         if current:
             break
         os.close(fd)
-    holder = {"pid": os.getpid(), "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]])[:300],
-              "host": socket.gethostname(),
-              "since": datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")}
+    holder = {
+        "pid": os.getpid(),
+        "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]])[:300],
+        "host": socket.gethostname(),
+        "since": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
+    }
     os.ftruncate(fd, 0)
     os.write(fd, json.dumps(holder).encode("utf-8"))
     if announced:
-        print(f"got the update lock {path} after {time.monotonic() - start:.1f} s; reading the tables afresh",
-              file=sys.stderr, flush=True)
+        print(
+            f"got the update lock {path} after {time.monotonic() - start:.1f} s; reading the tables afresh",
+            file=sys.stderr,
+            flush=True,
+        )
     return fd
 
 

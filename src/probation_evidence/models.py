@@ -37,8 +37,9 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -133,17 +134,13 @@ def _numeric(df: pd.DataFrame, column: str) -> pd.Series:
     bad = values.isna() & raw.notna()
     if bad.any():
         row = bad.idxmax()
-        raise ValueError(
-            f"column '{column}', row {row!r}: value {raw.loc[row]!r} is not numeric"
-        )
+        raise ValueError(f"column '{column}', row {row!r}: value {raw[bad].iloc[0]!r} is not numeric")
     return values.astype(float)
 
 
 def _first_bad(mask: pd.Series, values: pd.Series, column: str, rule: str) -> ValueError:
     row = mask.idxmax()
-    return ValueError(
-        f"column '{column}', row {row!r}: value {values.loc[row]!r} breaks rule: {rule}"
-    )
+    return ValueError(f"column '{column}', row {row!r}: value {values[mask].iloc[0]!r} breaks rule: {rule}")
 
 
 # ---------------------------------------------------------------------------
@@ -267,13 +264,12 @@ class FisherResult:
         )
 
 
-def _parse_2x2(
-    table: Any, groups: Sequence[str] | None
-) -> tuple[tuple[str, str], np.ndarray]:
+def _parse_2x2(table: Any, groups: Sequence[str] | None) -> tuple[tuple[str, str], np.ndarray]:
     """Accept a mapping ``{group: (good, total)}``, a DataFrame or a 2x2 array.
 
     Arrays/DataFrames are rows = groups, columns = (good or better, not good).
     """
+    labels: tuple[str, ...]
     if isinstance(table, Mapping):
         if len(table) != 2:
             raise ValueError("table mapping must have exactly two groups")
@@ -292,9 +288,7 @@ def _parse_2x2(
             labels = ("group A", "group B")
         arr = np.asarray(table, dtype=float)
     if arr.shape != (2, 2):
-        raise ValueError(
-            f"table must be 2x2 (rows = groups, columns = good, not good); got {arr.shape}"
-        )
+        raise ValueError(f"table must be 2x2 (rows = groups, columns = good, not good); got {arr.shape}")
     if np.any(~np.isfinite(arr)) or np.any(arr < 0) or np.any(arr % 1 != 0):
         raise ValueError("table cells must be non-negative whole numbers")
     if np.any(arr.sum(axis=1) == 0):
@@ -303,7 +297,7 @@ def _parse_2x2(
         if len(groups) != 2:
             raise ValueError("groups must name exactly two groups")
         labels = (str(groups[0]), str(groups[1]))
-    return labels, arr.astype(int)
+    return (labels[0], labels[1]), arr.astype(int)  # two groups: the shape is checked above
 
 
 def fisher_good_vs_not(
@@ -338,9 +332,7 @@ def fisher_good_vs_not(
     else:
         sample_or = np.inf if a * d > 0 else np.nan
     n1, n2 = a + b, c + d
-    diff_low, diff_high = confint_proportions_2indep(
-        a, n1, c, n2, method="newcomb", compare="diff", alpha=0.05
-    )
+    diff_low, diff_high = confint_proportions_2indep(a, n1, c, n2, method="newcomb", compare="diff", alpha=0.05)
     return FisherResult(
         groups=labels,
         good=(int(a), int(c)),
@@ -461,23 +453,19 @@ def _binary_outcome(df: pd.DataFrame, column: str) -> pd.Series:
     return values
 
 
-def _encode_predictor(
-    series: pd.Series, column: str, reference: Any | None
-) -> tuple[pd.Series, str, str]:
+def _encode_predictor(series: pd.Series, column: str, reference: Any | None) -> tuple[pd.Series, str, str]:
     """Numeric predictors pass through; two-level categories become a 0/1 dummy."""
     if pd.api.types.is_bool_dtype(series):
         return series.astype(float), "binary", f"{column} (True vs False)"
     if pd.api.types.is_numeric_dtype(series):
         values = series.astype(float)
-        levels = set(values.dropna().unique())
-        if levels <= {0.0, 1.0} and len(levels) == 2:
+        distinct = set(values.dropna().unique())
+        if distinct <= {0.0, 1.0} and len(distinct) == 2:
             return values, "binary", f"{column} (1 vs 0)"
         return values, "numeric", column
     levels = sorted(series.dropna().astype(str).unique())
     if len(levels) != 2:
-        raise ValueError(
-            f"column '{column}': a categorical predictor needs exactly 2 levels, found {levels}"
-        )
+        raise ValueError(f"column '{column}': a categorical predictor needs exactly 2 levels, found {levels}")
     ref = str(reference) if reference is not None else levels[0]
     if ref not in levels:
         raise ValueError(f"column '{column}': reference level {reference!r} not among {levels}")
@@ -520,9 +508,7 @@ def _fallback_test(x: np.ndarray, y: np.ndarray, kind: str, seed: int) -> dict[s
         return {"fallback_test": None}
     observed, p_value, exact = _permutation_diff_in_means(x, y, seed)
     return {
-        "fallback_test": (
-            "exact permutation test" if exact else "permutation test (9,999 resamples)"
-        )
+        "fallback_test": ("exact permutation test" if exact else "permutation test (9,999 resamples)")
         + " of the difference in mean predictor (outcome 1 minus 0)",
         "fallback_estimate": observed,
         "fallback_p_value": p_value,
@@ -552,9 +538,7 @@ def _permutation_diff_in_means(
         sums = np.array([np.sum(x[list(c)]) for c in combinations(range(n), n1)], dtype=float)
     else:
         rng = np.random.default_rng(seed)
-        sums = np.array(
-            [np.sum(x[rng.permutation(n)[:n1]]) for _ in range(n_resamples)], dtype=float
-        )
+        sums = np.array([np.sum(x[rng.permutation(n)[:n1]]) for _ in range(n_resamples)], dtype=float)
     diffs = sums / n1 - (total - sums) / (n - n1)
     extreme = np.sum(np.abs(diffs) >= abs(observed) - 1e-12)
     p_value = extreme / len(diffs) if exact else (extreme + 1) / (len(diffs) + 1)
@@ -568,14 +552,12 @@ def _quiet(fit_callable):
     return result, {w.category.__name__ for w in caught}
 
 
-_COEF_COLUMNS = (
-    "estimate", "std_err", "ci_low", "ci_high", "p_value", "odds_ratio", "or_ci_low", "or_ci_high"
-)
+_COEF_COLUMNS = ("estimate", "std_err", "ci_low", "ci_high", "p_value", "odds_ratio", "or_ci_low", "or_ci_high")
 
 
 def _empty_coef_table(names: Sequence[str]) -> pd.DataFrame:
     """Coefficient table of NaNs, used when a model is not estimable."""
-    return pd.DataFrame({"term": list(names), **{c: np.nan for c in _COEF_COLUMNS}})
+    return pd.DataFrame({"term": list(names), **dict.fromkeys(_COEF_COLUMNS, np.nan)})
 
 
 def _coef_table(res, names: Sequence[str]) -> pd.DataFrame:
@@ -652,8 +634,9 @@ def binomial_rating_model(
     fallback: dict[str, Any] = {}
     problems = []
     if separation:
-        problems.append("the outcome is (quasi-)separated by the predictor, so the logistic "
-                        "odds ratio is infinite or undefined")
+        problems.append(
+            "the outcome is (quasi-)separated by the predictor, so the logistic odds ratio is infinite or undefined"
+        )
     if small_n:
         problems.append(f"only {n} rows (fewer than 10)")
     if separation or small_n or not converged:
@@ -721,7 +704,7 @@ class OrdinalModelResult:
     note: str
 
     def coef(self, term: str, what: str = "estimate") -> float:
-        return float(self.coefficients.set_index("term").loc[term, what])
+        return float(cast(float, self.coefficients.set_index("term").loc[term, what]))  # a numeric cell
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -761,9 +744,7 @@ def _parse_ratings(df: pd.DataFrame, column: str) -> pd.Series:
     """Map rating labels (case/spacing-insensitive) onto the ordered scale."""
     lookup = {" ".join(level.lower().split()): level for level in RATING_LEVELS}
     raw = df[column]
-    mapped = raw.map(
-        lambda v: lookup.get(" ".join(str(v).lower().split())) if pd.notna(v) else None
-    )
+    mapped = raw.map(lambda v: lookup.get(" ".join(str(v).lower().split())) if pd.notna(v) else None)
     bad = raw.notna() & mapped.isna()
     if bad.any():
         raise _first_bad(bad, raw, column, f"rating must be one of {RATING_LEVELS}")
@@ -775,9 +756,7 @@ def _design(df: pd.DataFrame, predictors: Sequence[str]) -> pd.DataFrame:
     parts = []
     for col in predictors:
         series = df[col]
-        if pd.api.types.is_bool_dtype(series):
-            parts.append(series.astype(float).rename(col))
-        elif pd.api.types.is_numeric_dtype(series):
+        if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
             parts.append(series.astype(float).rename(col))
         else:
             levels = sorted(series.dropna().astype(str).unique())
@@ -826,10 +805,7 @@ def ordinal_rating_model(
     n, n_dropped = int(keep.sum()), int((~keep).sum())
     levels = tuple(str(c) for c in y.cat.categories)
     if len(levels) < 2:
-        raise ValueError(
-            f"column '{rating_col}': at least two different ratings are needed, "
-            f"found {list(levels)}"
-        )
+        raise ValueError(f"column '{rating_col}': at least two different ratings are needed, found {list(levels)}")
     constant = [c for c in X.columns if X[c].nunique() < 2]
     if constant:
         raise ValueError(f"predictor column(s) {constant} do not vary")
@@ -851,9 +827,7 @@ def ordinal_rating_model(
         k = len(names)
         table = _coef_table_subset(res, names, k)
         cuts = model.transform_threshold_params(np.asarray(res.params))[1:-1]
-        thresholds = {
-            f"{levels[i]} | {levels[i + 1]}": float(cuts[i]) for i in range(len(levels) - 1)
-        }
+        thresholds = {f"{levels[i]} | {levels[i + 1]}": float(cuts[i]) for i in range(len(levels) - 1)}
         if not np.all(np.isfinite(table["std_err"])) or (table["estimate"].abs() > 15).any():
             notes.append("very large or non-finite estimates suggest separation")
             thin = True
@@ -1071,7 +1045,7 @@ def kq_binomial_model(
         pct_col=pct_col,
         n_col=n_col,
         predictor=predictor,
-        n_pdus=int(len(df)),
+        n_pdus=len(df),
         n_cases=int(m.sum()),
         n_sufficient=int(k.sum()),
         dispersion=dispersion,

@@ -7,12 +7,11 @@ tables' schemas in ``schemas/`` so it is never written twice; the source coverag
 About the data page is counted by ``provenance``. Files are rewritten only when their content changes, so an unchanged
 build stays incremental.
 """
+
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-
-import pandas as pd
 
 from . import __version__, caseloads, inspection_outcomes, load, profiles, provenance, rules, staffing, workforce as wf
 from .present import fmt_month
@@ -26,11 +25,17 @@ def key_findings(folder=None) -> list[dict[str, str]]:
     (``section``, a label in ``chapter``)."""
     return [
         # Staffing: the chapter's own words (rules decide rising/falling; the caveat on the latest quarter).
-        {"text": staffing.key_finding(staffing.load_data(folder)), "chapter": "notebooks/02_staffing_trends",
-         "section": "staffing-latest"},
+        {
+            "text": staffing.key_finding(staffing.load_data(folder)),
+            "chapter": "notebooks/02_staffing_trends",
+            "section": "staffing-latest",
+        },
         # Inspections: within the latest framework, the chapter's own words (rules decide most/about half/none).
-        {"text": inspection_outcomes.key_finding(inspection_outcomes.load_data(folder)),
-         "chapter": "notebooks/03_inspection_outcomes", "section": "inspection-ratings"},
+        {
+            "text": inspection_outcomes.key_finding(inspection_outcomes.load_data(folder)),
+            "chapter": "notebooks/03_inspection_outcomes",
+            "section": "inspection-ratings",
+        },
         # Caseloads: the 50-case finding attributed and its test, the CRC/NPS contrast with its caveat, and
         # caseload against workload (established, above, barely moved and "reported by" decided by rules).
         *caseloads.key_findings(caseloads.load_data(folder)),
@@ -42,17 +47,18 @@ def data_vintage(folder=None) -> dict[str, str]:
     pdu = load.load_table("pdu_inspections", folder)
     cl = load.load_table("probation_caseload", folder)
     pubs = pdu["published"].dropna().sort_values()
-    return {"workforce": fmt_month(wf.latest_date(wq, "po_fte")),
-            "workforce_vintage": str(wq["vintage"].max()),
-            "inspections": pubs.iloc[-1] if len(pubs) else "unknown",
-            "caseload": fmt_month(cl["date"].max())}
+    return {
+        "workforce": fmt_month(wf.latest_date(wq, "po_fte")),
+        "workforce_vintage": str(wq["vintage"].max()),
+        "inspections": pubs.iloc[-1] if len(pubs) else "unknown",
+        "caseload": fmt_month(cl["date"].max()),
+    }
 
 
 def key_findings_md(folder=None) -> str:
     lines = [HEADER]  # the edition and data cut-offs are in the release box above the findings
     for item in key_findings(folder):
-        link = (f"{{ref}}`More <{item['section']}>`" if item.get("section")
-                else f"{{doc}}`More <../{item['chapter']}>`")
+        link = f"{{ref}}`More <{item['section']}>`" if item.get("section") else f"{{doc}}`More <../{item['chapter']}>`"
         lines.append(f"- {item['text']} ({link})")
     return "\n".join(lines) + "\n"
 
@@ -65,8 +71,10 @@ DICTIONARY_WIDTHS = (0.24, 0.1, 0.11, 0.22, 0.33)
 #: underscores (book/_ext/pe_latex.py), and tables longer than 30 rows break across pages.
 DICTIONARY_TABLE_LATEX_OPEN = (
     "```{raw} latex\n\\begingroup\\small\n```\n\n"
-    "```{tabularcolumns} " + "".join(r">{\raggedright\arraybackslash}\Y{%s}" % w for w in DICTIONARY_WIDTHS)
-    + "\n```\n")
+    "```{tabularcolumns} "
+    + "".join(rf">{{\raggedright\arraybackslash}}\Y{{{w}}}" for w in DICTIONARY_WIDTHS)
+    + "\n```\n"
+)
 DICTIONARY_TABLE_LATEX_CLOSE = "```{raw} latex\n\\endgroup\n```\n"
 
 
@@ -76,11 +84,14 @@ def data_dictionary_md(folder=None) -> str:
         out.append(f"## `{res['path']}`: {res['title']}\n")
         out.append(res.get("description", "") + "\n")
         if res.get("optional"):
-            out.append(f"*Optional file: not shipped and not part of the data package; its schema is `schemas/{res['name']}.json`. "
-                       f"Place the file in `data/` and the book uses it, validated like every other table.*\n")
+            out.append(
+                "*Optional file: not shipped and not part of the data package; its "
+                f"schema is `schemas/{res['name']}.json`. Place the file in `data/` "
+                "and the book uses it, validated like every other table.*\n"
+            )
         pk = res["schema"].get("primaryKey")
         pk_text = ", ".join(pk) if isinstance(pk, list) else pk
-        lic = "; ".join(l["title"] for l in res.get("licenses", []))
+        lic = "; ".join(licence["title"] for licence in res.get("licenses", []))
         src = "; ".join(s["title"] for s in res.get("sources", []))
         out.append(f"Primary key: {pk_text}. Licence: {lic}. Sources: {src}.\n")
         out.append(DICTIONARY_TABLE_LATEX_OPEN)
@@ -102,7 +113,9 @@ def data_dictionary_md(folder=None) -> str:
             elif "pattern" in cons:
                 rules.append("pattern")
             desc = field["description"].replace("|", "/")
-            out.append(f"| `{field['name']}` | {field['type']} | {field.get('unit', '')} | {'; '.join(rules)} | {desc} |")
+            out.append(
+                f"| `{field['name']}` | {field['type']} | {field.get('unit', '')} | {'; '.join(rules)} | {desc} |"
+            )
         out.append("")
         out.append(DICTIONARY_TABLE_LATEX_CLOSE)
         if res.get("rules"):
@@ -116,10 +129,14 @@ def data_versions_md(folder=None) -> str:
     package = load.read_package(folder)
     base = load.data_dir(folder)
     vint = data_vintage(folder)
-    out = [HEADER, f"This edition ({__version__}) was built from the following data files. The SHA-256 prefix identifies "
-                   f"the exact version of each file; the newest workforce figures come from the release dated "
-                   f"{vint['workforce_vintage']} (reference quarter {vint['workforce']}).\n",
-           "| File | Rows | SHA-256 (first 12) | Latest date in file |", "|---|---|---|---|"]
+    out = [
+        HEADER,
+        f"This edition ({__version__}) was built from the following data files. The SHA-256 prefix identifies "
+        f"the exact version of each file; the newest workforce figures come from the release dated "
+        f"{vint['workforce_vintage']} (reference quarter {vint['workforce']}).\n",
+        "| File | Rows | SHA-256 (first 12) | Latest date in file |",
+        "|---|---|---|---|",
+    ]
     for res in package["resources"]:
         path = base / res["path"]
         if not path.exists():
@@ -146,10 +163,16 @@ def render_all(folder=None, profile_data=None) -> dict[str, str]:
     """Every generated page: {path under book/_generated: Markdown text}."""
     from . import editions, release_info
 
-    pages = {"key_findings.md": key_findings_md(folder), "data_dictionary.md": data_dictionary_md(folder),
-             "data_versions.md": data_versions_md(folder), "source_coverage.md": source_coverage_md(folder),
-             "release_info.md": release_info.release_box_md(folder), "downloads.md": release_info.downloads_md(folder),
-             "editions.md": editions.editions_md(), "conclusion_rules.md": HEADER + rules.rules_markdown(heading_level=3)}
+    pages = {
+        "key_findings.md": key_findings_md(folder),
+        "data_dictionary.md": data_dictionary_md(folder),
+        "data_versions.md": data_versions_md(folder),
+        "source_coverage.md": source_coverage_md(folder),
+        "release_info.md": release_info.release_box_md(folder),
+        "downloads.md": release_info.downloads_md(folder),
+        "editions.md": editions.editions_md(),
+        "conclusion_rules.md": HEADER + rules.rules_markdown(heading_level=3),
+    }
     # PDU and region profiles (pdu/<id>.md, region/<region>.md) and the include of their index page
     pages.update(profiles.render_pages(folder, data=profile_data))
     return pages

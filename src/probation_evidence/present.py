@@ -1,17 +1,29 @@
 """Presenting results: numbers formatted for prose, glue that refuses empty values, and
 tables that render as real tables in both the website (HTML) and the PDF (LaTeX longtable).
 """
+
 from __future__ import annotations
 
 import html
 import math
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 
-LATEX_SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-                  "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+LATEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
 
 
 def fmt_int(x: float) -> str:
@@ -101,9 +113,16 @@ class Table:
     those cells are links; in the PDF and the plain text they are the cell text alone.
     """
 
-    def __init__(self, frame: pd.DataFrame, caption: str, *, label: str | None = None,
-                 col_widths: Iterable[float] | None = None, searchable: bool = False,
-                 links: dict[str, Iterable[str | None]] | None = None):
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        caption: str,
+        *,
+        label: str | None = None,
+        col_widths: Iterable[float] | None = None,
+        searchable: bool = False,
+        links: dict[str, Iterable[str | None]] | None = None,
+    ):
         if frame.empty:
             raise ValueError(f"table {caption!r} has no rows")
         self.frame = frame.reset_index(drop=True)
@@ -118,20 +137,24 @@ class Table:
         head = "".join(f"<th scope='col'>{html.escape(str(c))}</th>" for c in self.frame.columns)
         body = []
         for i, row in enumerate(self.frame.itertuples(index=False)):
-            cells = "".join(f"<td>{self._cell_html(col, i, v)}</td>" for col, v in zip(self.frame.columns, row))
+            cells = "".join(
+                f"<td>{self._cell_html(col, i, v)}</td>" for col, v in zip(self.frame.columns, row, strict=True)
+            )
             body.append(f"<tr>{cells}</tr>")
         idattr = f" id='{html.escape(self.label)}'" if self.label else ""
         # the box scrolls sideways on a narrow screen; it is a named region that takes keyboard
         # focus, so a keyboard user can scroll it too (WCAG 2.1.1)
-        return (f"<div class='pe-table-scroll' role='region' tabindex='0' aria-label='{html.escape(self.caption, quote=True)}'>"
-                f"<table class='{cls}'{idattr}><caption>{html.escape(self.caption)}</caption>"
-                f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
+        return (
+            "<div class='pe-table-scroll' role='region' tabindex='0' "
+            f"aria-label='{html.escape(self.caption, quote=True)}'><table "
+            f"class='{cls}'{idattr}><caption>{html.escape(self.caption)}</caption><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+        )
 
     def _cell_html(self, column: Any, row: int, value: Any) -> str:
         text = html.escape(str(value))
         hrefs = self.links.get(column)
         href = hrefs[row] if hrefs else None
-        return f"<a href=\"{html.escape(href, quote=True)}\">{text}</a>" if href else text
+        return f'<a href="{html.escape(href, quote=True)}">{text}</a>' if href else text
 
     def _repr_markdown_(self) -> str:
         """A MyST raw-LaTeX block: the PDF builder is set to prefer text/markdown, the website text/html.
@@ -157,10 +180,21 @@ class Table:
         avail = rf"\dimexpr\linewidth-{2 * ncol}\tabcolsep\relax"
         spec = "".join(rf">{{\raggedright\arraybackslash}}p{{{f:.4f}{avail}}}" for f in fractions)
         header = " & ".join(r"\hspace{0pt}\textbf{" + latex_cell(c) + "}" for c in self.frame.columns) + r" \\"
-        lines = [rf"\begingroup\{size}\setlength{{\tabcolsep}}{{{sep_pt}pt}}",
-                 r"\begin{longtable}{" + spec + "}",
-                 r"\caption{" + latex_escape(self.caption) + r"}\\", r"\toprule", header, r"\midrule", r"\endfirsthead",
-                 r"\toprule", header, r"\midrule", r"\endhead", r"\bottomrule", r"\endfoot"]
+        lines = [
+            rf"\begingroup\{size}\setlength{{\tabcolsep}}{{{sep_pt}pt}}",
+            r"\begin{longtable}{" + spec + "}",
+            r"\caption{" + latex_escape(self.caption) + r"}\\",
+            r"\toprule",
+            header,
+            r"\midrule",
+            r"\endfirsthead",
+            r"\toprule",
+            header,
+            r"\midrule",
+            r"\endhead",
+            r"\bottomrule",
+            r"\endfoot",
+        ]
         for row in self.frame.itertuples(index=False):
             lines.append(" & ".join(r"\hspace{0pt}" + latex_cell(v) for v in row) + r" \\")
         lines += [r"\end{longtable}", r"\endgroup"]
@@ -211,25 +245,29 @@ def unbreakable_tokens(text: str) -> list[str]:
 def table_font_size(columns: list[list[str]], fractions: list[float], sep_pt: float) -> str:
     """'footnotesize', or 'scriptsize' when some column's longest unbreakable token would not fit."""
     avail = TEXT_WIDTH_PT - 2 * len(fractions) * sep_pt
-    for cells, frac in zip(columns, fractions):
+    for cells, frac in zip(columns, fractions, strict=True):
         longest = max((len(t) for cell in cells for t in unbreakable_tokens(cell)), default=0)
         if longest * CHAR_WIDTH_PT["footnotesize"] > frac * avail:
             return "scriptsize"
     return "footnotesize"
 
 
-def _check_links(frame: pd.DataFrame, links: dict[str, Iterable[str | None]] | None,
-                 caption: str) -> dict[Any, list[str | None]]:
+def _check_links(
+    frame: pd.DataFrame, links: dict[str, Iterable[str | None]] | None, caption: str
+) -> dict[Any, list[str | None]]:
     """Link columns: each maps a column to one address (or None) per row, in row order."""
     out: dict[Any, list[str | None]] = {}
     for column, hrefs in (links or {}).items():
         if column not in frame.columns:
             raise ValueError(f"table {caption!r}: link column {column!r} is not a column of the table")
-        values = [None if h is None or (not isinstance(h, str) and pd.isna(h)) or not str(h).strip() else str(h)
-                  for h in hrefs]
+        values = [
+            None if h is None or (not isinstance(h, str) and pd.isna(h)) or not str(h).strip() else str(h)
+            for h in hrefs
+        ]
         if len(values) != len(frame):
-            raise ValueError(f"table {caption!r}: {len(values)} links for column {column!r}, "
-                             f"but the table has {len(frame)} rows")
+            raise ValueError(
+                f"table {caption!r}: {len(values)} links for column {column!r}, but the table has {len(frame)} rows"
+            )
         out[column] = values
     return out
 
@@ -238,9 +276,11 @@ def format_frame(frame: pd.DataFrame, formats: dict[str, Any]) -> pd.DataFrame:
     """Format columns as text: ``formats`` maps column -> callable or format string; NaN -> '–'."""
     out = frame.copy()
     for col, fmt in formats.items():
+
         def one(v, fmt=fmt):
             if v is None or (not isinstance(v, str) and pd.isna(v)):
                 return "–"
             return fmt(v) if callable(fmt) else format(v, fmt)
+
         out[col] = out[col].map(one)
     return out.fillna("–").astype(str)

@@ -22,14 +22,16 @@ table with a ``pdu_id`` or ``inspection_id`` column (for example headline figure
 releases) appears on the PDU pages, and any other table with a ``region`` column (for
 example regional staffing) on the region pages.
 """
+
 from __future__ import annotations
 
 import hashlib
 import posixpath
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import urlparse
 
 import pandas as pd
@@ -74,16 +76,22 @@ STAFFING_FIELDS = {  # pdu_inspections column -> (what it is, how to show it)
     "pso_vacancy_pct": ("Probation services officer vacancy rate", lambda v: _pct(v)),
     "overall_vacancy_pct": ("Vacancy rate across all staff", lambda v: _pct(v)),
     "court_vacancy_pct": ("Court team vacancy rate", lambda v: _pct(v)),
-    "po_workload_pct": ("Probation officers' average workload (Workload Measurement Tool)",
-                        lambda v: f"{_pct(v)} of capacity"),
-    "pso_workload_pct": ("Probation services officers' average workload (Workload Measurement Tool)",
-                         lambda v: f"{_pct(v)} of capacity"),
+    "po_workload_pct": (
+        "Probation officers' average workload (Workload Measurement Tool)",
+        lambda v: f"{_pct(v)} of capacity",
+    ),
+    "pso_workload_pct": (
+        "Probation services officers' average workload (Workload Measurement Tool)",
+        lambda v: f"{_pct(v)} of capacity",
+    ),
     "caseload_avg_po": ("Average cases per probation officer", lambda v: _number(v)),
     "caseload_avg_pso": ("Average cases per probation services officer", lambda v: _number(v)),
     "prioritisation_status": ("Prioritisation Framework status", lambda v: str(v).capitalize()),
 }
-KQ_EXTRA = {"kq_court_work": "Court work (2021 framework): pre-sentence advice sufficiently analytical and personalised",
-            "kq_outcomes": "Outcomes (not rated): early outcomes show reasonable progress"}
+KQ_EXTRA = {
+    "kq_court_work": "Court work (2021 framework): pre-sentence advice sufficiently analytical and personalised",
+    "kq_outcomes": "Outcomes (not rated): early outcomes show reasonable progress",
+}
 #: Readable names for the measures in local_facts; others are spelled out from their code.
 LOCAL_MEASURES = {
     "po_vacancy_pct": "Probation officer vacancy rate",
@@ -106,12 +114,26 @@ LOCAL_MEASURES = {
     "caseload_avg_po_lower_bound": "Average caseload per probation officer",
     "caseload_avg_pso_lower_bound": "Average caseload per probation services officer",
 }
-CODE_WORDS = {"po": "probation officer", "pso": "probation services officer", "pdu": "PDU", "pct": "(%)",
-              "avg": "average", "kq": "key question", "fte": "(FTE)", "wmt": "workload tool", "spo": "senior probation officer"}
-SOURCE_NAMES = {"justiceinspectorates.gov.uk": "HM Inspectorate of Probation", "bbc.co.uk": "BBC News",
-                "bbci.co.uk": "BBC News",
-                "parliament.uk": "UK Parliament", "gov.uk": "GOV.UK", "leicestershire.gov.uk": "Leicestershire County Council",
-                "lewisham.gov.uk": "London Borough of Lewisham"}
+CODE_WORDS = {
+    "po": "probation officer",
+    "pso": "probation services officer",
+    "pdu": "PDU",
+    "pct": "(%)",
+    "avg": "average",
+    "kq": "key question",
+    "fte": "(FTE)",
+    "wmt": "workload tool",
+    "spo": "senior probation officer",
+}
+SOURCE_NAMES = {
+    "justiceinspectorates.gov.uk": "HM Inspectorate of Probation",
+    "bbc.co.uk": "BBC News",
+    "bbci.co.uk": "BBC News",
+    "parliament.uk": "UK Parliament",
+    "gov.uk": "GOV.UK",
+    "leicestershire.gov.uk": "Leicestershire County Council",
+    "lewisham.gov.uk": "London Borough of Lewisham",
+}
 _RATING_RE = "|".join(insp.RATINGS)
 
 
@@ -252,7 +274,7 @@ def local_value(value: float, unit: Any, bound: Any) -> str:
     if unit == "percent":
         text = _pct(value)
     elif unit.startswith("percent of "):
-        rest = unit[len("percent of "):].replace("WMT capacity", "capacity on the Workload Measurement Tool")
+        rest = unit[len("percent of ") :].replace("WMT capacity", "capacity on the Workload Measurement Tool")
         text = f"{_pct(value)} of {rest}"
     else:
         text = f"{_number(value)} {unit}".strip()
@@ -276,7 +298,9 @@ class ProfileData:
     def __post_init__(self) -> None:
         # plain records: the pages are built from many small look-ups, which pandas makes slow
         self.records = _as_records(self.inspections)
-        self.pdu_rows = {pid: dict(row) for pid, row in zip(self.pdus["pdu_id"], self.pdus.to_dict("records"))}
+        self.pdu_rows = {
+            pid: dict(row) for pid, row in zip(self.pdus["pdu_id"], self.pdus.to_dict("records"), strict=True)
+        }
 
     def pdu_name(self, pdu_id: str) -> str:
         return str(self.pdu_rows[pdu_id]["pdu_name"])
@@ -336,9 +360,13 @@ def load_data(folder=None) -> ProfileData:
     missing = sorted(set(pdu["pdu_id"]) - set(pdus["pdu_id"]))
     if missing:
         raise ValueError(f"PDUs with an inspection but no row in pdus.csv: {', '.join(missing)}")
-    data = ProfileData(inspections=pdu, pdus=pdus, regions=load.load_table("regions", folder),
-                       regional=load.load_table("regional_inspections", folder),
-                       local=load.load_table("local_facts", folder))
+    data = ProfileData(
+        inspections=pdu,
+        pdus=pdus,
+        regions=load.load_table("regions", folder),
+        regional=load.load_table("regional_inspections", folder),
+        local=load.load_table("local_facts", folder),
+    )
     for name in load.table_names(folder):
         if name in USED_TABLES or name in NOT_PROFILE_TABLES or not load.is_present(name, folder):
             continue
@@ -378,8 +406,10 @@ def compare_rating(inspections, framework: str, rating: str, region: str) -> dic
 def comparison_sentence(inspections, framework: str, rating: str, region: str) -> str:
     c = compare_rating(inspections, framework, rating, region)
     (kn, nn), (kr, nr) = c["national"], c["region"]
-    return (f"Under the {framework} framework, {fmt_int(kn)} of {fmt_int(nn)} PDU inspections in {NATION} "
-            f"and {fmt_int(kr)} of {fmt_int(nr)} in {region} were rated {rating}.")
+    return (
+        f"Under the {framework} framework, {fmt_int(kn)} of {fmt_int(nn)} PDU inspections in {NATION} "
+        f"and {fmt_int(kr)} of {fmt_int(nr)} in {region} were rated {rating}."
+    )
 
 
 def latest_by_framework(inspections, pdu_id: str) -> dict[str, dict]:
@@ -447,7 +477,7 @@ def _extra_tables(items: list[tuple[dict, pd.DataFrame]], mask) -> list[str]:
         table = pd.DataFrame({_column_title(f): [_value_text(v, f) for v in rows[f["name"]]] for f in fields})
         links = None
         if "source_url" in rows.columns:
-            firsts = [(split_sources(c) or [None])[0] for c in rows["source_url"]]
+            firsts = [next(iter(split_sources(c)), None) for c in rows["source_url"]]
             table["Source"] = [source_name(u) if u else "not recorded" for u in firsts]
             links = {"Source": firsts}
         if table.empty or not len(table.columns):
@@ -466,8 +496,12 @@ def standard_name(column: str, framework: str) -> str:
 
 def _standards_table(rec) -> pd.DataFrame:
     cols = insp.FRAMEWORK_STANDARDS[rec["framework"]]
-    return pd.DataFrame({"Standard": [standard_name(c, rec["framework"]) for c in cols],
-                         "Rating": [rec[c] if pd.notna(rec[c]) else "not known" for c in cols]})
+    return pd.DataFrame(
+        {
+            "Standard": [standard_name(c, rec["framework"]) for c in cols],
+            "Rating": [rec[c] if pd.notna(rec[c]) else "not known" for c in cols],
+        }
+    )
 
 
 def _kq_table(rec) -> pd.DataFrame | None:
@@ -501,7 +535,9 @@ def _unknowns(rec) -> list[str]:
     if len(missing) == len(cols):
         out.append("the ratings of the standards")
     elif missing:
-        out.append(f"the ratings of {len(missing)} of the {len(cols)} standards ({_join([m.lower() for m in missing])})")
+        out.append(
+            f"the ratings of {len(missing)} of the {len(cols)} standards ({_join([m.lower() for m in missing])})"
+        )
     kq = [c for c in insp.KQ_LABELS if pd.isna(rec[c])]
     if len(kq) == len(insp.KQ_LABELS):
         out.append("the key-question percentages")
@@ -518,7 +554,7 @@ def _unknowns(rec) -> list[str]:
 
 def pdu_page(data: ProfileData, pdu_id: str) -> str:
     """The Markdown page of one PDU."""
-    doc = pdu_doc(pdu_id)
+    _check_id(pdu_id)
     name, region = data.pdu_name(pdu_id), data.pdu_region(pdu_id)
     recs = data.pdu_inspections(pdu_id)
     if not recs:
@@ -532,87 +568,141 @@ def pdu_page(data: ProfileData, pdu_id: str) -> str:
         out.append(f"**Also named in reports as:** {_md('; '.join(also))}\n")
     n = len(recs)
     summary = [f"{_label(r)}: {r['overall_rating']} ({r['framework']} framework)" for r in recs]
-    held = (f"one inspection of it by HM Inspectorate of Probation: {_md(summary[0])}" if n == 1 else
-            f"{_count_word(n)} inspections of it by HM Inspectorate of Probation, newest first: {_md('; '.join(summary))}")
-    out.append(f"{_md(name)} is a Probation Delivery Unit in the {_md(region)} probation region. This book holds {held}.\n")
+    held = (
+        f"one inspection of it by HM Inspectorate of Probation: {_md(summary[0])}"
+        if n == 1
+        else f"{_count_word(n)} inspections of it by HM Inspectorate "
+        f"of Probation, newest first: {_md('; '.join(summary))}"
+    )
+    out.append(
+        f"{_md(name)} is a Probation Delivery Unit in the {_md(region)} probation region. This book holds {held}.\n"
+    )
 
     # comparisons within framework
     out.append("## How its ratings compare\n")
-    out.append("The 2021 and 2024 frameworks rate different standards, so each rating is compared only with "
-               "inspections under the same framework, as counts. The counts include this PDU's own inspections. "
-               "PDUs are not ranked: a rating is a judgement of one inspection, not a score on one scale.\n")
+    out.append(
+        "The 2021 and 2024 frameworks rate different standards, so each rating is compared only with "
+        "inspections under the same framework, as counts. The counts include this PDU's own inspections. "
+        "PDUs are not ranked: a rating is a judgement of one inspection, not a score on one scale.\n"
+    )
     for fw, rec in latest_by_framework(data.records, pdu_id).items():
         nat, reg = rating_counts(data.records, fw), rating_counts(data.records, fw, region)
-        out.append(f"- **{fw} framework** (latest: {_md(_label(rec))}): rated {rec['overall_rating']}. "
-                   + comparison_sentence(data.records, fw, rec["overall_rating"], region)
-                   + f" All ratings under this framework: in {region}, {_counts_words(reg)}; "
-                   f"in {NATION}, {_counts_words(nat)}.")
-    out.append(f"\nThe {{doc}}`{_md(region)} page </{region_doc(region)}>` shows the region's ratings against "
-               f"{NATION} in a chart.\n")
+        out.append(
+            f"- **{fw} framework** (latest: {_md(_label(rec))}): rated {rec['overall_rating']}. "
+            + comparison_sentence(data.records, fw, rec["overall_rating"], region)
+            + f" All ratings under this framework: in {region}, {_counts_words(reg)}; "
+            f"in {NATION}, {_counts_words(nat)}."
+        )
+    out.append(
+        f"\nThe {{doc}}`{_md(region)} page </{region_doc(region)}>` shows the region's ratings against "
+        f"{NATION} in a chart.\n"
+    )
 
     # each inspection
     for rec in recs:
         label = _label(rec)
         out.append(f"## Inspection: {_md(label)}\n")
-        score = ("not in the sources collected" if pd.isna(rec["score"]) else f"{fmt_int(rec['score'])} out of 27") \
-            if rec["framework"] == "2021" else "none (the 2024 framework gives no score)"
+        score = (
+            ("not in the sources collected" if pd.isna(rec["score"]) else f"{fmt_int(rec['score'])} out of 27")
+            if rec["framework"] == "2021"
+            else "none (the 2024 framework gives no score)"
+        )
         cases = "not in the sources collected" if pd.isna(rec["cases_inspected"]) else fmt_int(rec["cases_inspected"])
-        out.append(f"- **Framework:** {FRAMEWORK_TEXT[rec['framework']]}\n- **Overall rating:** {rec['overall_rating']}\n"
-                   f"- **Score:** {score}\n- **Cases inspected:** {cases}\n")
-        staffing = [f"- **{label_}:** {show(rec[col])}" for col, (label_, show) in STAFFING_FIELDS.items() if pd.notna(rec[col])]
+        out.append(
+            f"- **Framework:** {FRAMEWORK_TEXT[rec['framework']]}\n- **Overall rating:** "
+            f"{rec['overall_rating']}\n- **Score:** {score}\n- **Cases inspected:** {cases}\n"
+        )
+        staffing = [
+            f"- **{label_}:** {show(rec[col])}" for col, (label_, show) in STAFFING_FIELDS.items() if pd.notna(rec[col])
+        ]
         if staffing:
             out.append("Staffing and workload stated for this inspection:\n\n" + "\n".join(staffing) + "\n")
         cols = insp.FRAMEWORK_STANDARDS[rec["framework"]]
         if any(not _blank(rec[c]) for c in cols):
-            out.append(_table_html(_standards_table(rec), f"{name}, {label}: ratings of the {rec['framework']}-framework standards"))
+            out.append(
+                _table_html(
+                    _standards_table(rec), f"{name}, {label}: ratings of the {rec['framework']}-framework standards"
+                )
+            )
         else:
             out.append(f"The ratings of the {_count_word(len(cols))} standards are not in the sources collected.\n")
         kq = _kq_table(rec)
         if kq is not None:
             out.append(_table_html(kq, f"{name}, {label}: key questions, share of inspected cases judged sufficient"))
-        extra_kq = [f"- **{text}:** {_pct(rec[col])} of inspected cases" for col, text in KQ_EXTRA.items() if pd.notna(rec[col])]
+        extra_kq = [
+            f"- **{text}:** {_pct(rec[col])} of inspected cases" for col, text in KQ_EXTRA.items() if pd.notna(rec[col])
+        ]
         if extra_kq:
             out.append("\n".join(extra_kq) + "\n")
         ids = {rec["inspection_id"]}
-        for block in _extra_tables(data.extra_pdu, lambda f, ids=ids: f["inspection_id"].isin(ids)
-                                   if "inspection_id" in f.columns else pd.Series(False, index=f.index)):
+        for block in _extra_tables(
+            data.extra_pdu,
+            lambda f, ids=ids: (
+                f["inspection_id"].isin(ids) if "inspection_id" in f.columns else pd.Series(False, index=f.index)
+            ),
+        ):
             out.append(block)
         out.append(f"Sources: {_sources_md(rec['source_url'])}.\n")
 
     # local figures
     local = data.local[data.local["pdu_id"] == pdu_id].copy()
-    pdu_level = _extra_tables(data.extra_pdu, lambda f: (f["pdu_id"] == pdu_id) if "pdu_id" in f.columns
-                              and "inspection_id" not in f.columns else pd.Series(False, index=f.index))
+    pdu_level = _extra_tables(
+        data.extra_pdu,
+        lambda f: (
+            (f["pdu_id"] == pdu_id)
+            if "pdu_id" in f.columns and "inspection_id" not in f.columns
+            else pd.Series(False, index=f.index)
+        ),
+    )
     if len(local) or pdu_level:
         out.append("## Local figures\n")
     if len(local):
         local["key"] = local["date"].astype(str)
         local = local.sort_values(["key", "measure"])
-        urls = [(split_sources(u) or [None])[0] for u in local["source_url"]]
-        table = pd.DataFrame({"Date": [month_text(d) or "not known" for d in local["date"]],
-                              "Figure": [LOCAL_MEASURES.get(m, humanise(m)) for m in local["measure"]],
-                              "Value": [local_value(v, u, b) for v, u, b in zip(local["value"], local["unit"], local["value_bound"])],
-                              "Source": [source_name(u) if u else "not recorded" for u in urls]})
-        out.append("These figures come from local papers (council and partnership board reports) and from the "
-                   "inspection report. They are often unvalidated management figures: they describe this PDU at one "
-                   "time, and are not comparable with national statistics.\n")
+        urls = [next(iter(split_sources(u)), None) for u in local["source_url"]]
+        table = pd.DataFrame(
+            {
+                "Date": [month_text(d) or "not known" for d in local["date"]],
+                "Figure": [LOCAL_MEASURES.get(m, humanise(m)) for m in local["measure"]],
+                "Value": [
+                    local_value(v, u, b)
+                    for v, u, b in zip(local["value"], local["unit"], local["value_bound"], strict=True)
+                ],
+                "Source": [source_name(u) if u else "not recorded" for u in urls],
+            }
+        )
+        out.append(
+            "These figures come from local papers (council and partnership board reports) and from the "
+            "inspection report. They are often unvalidated management figures: they describe this PDU at one "
+            "time, and are not comparable with national statistics.\n"
+        )
         out.append(_table_html(table, f"{name}: local staffing and workload figures", {"Source": urls}))
     out.extend(pdu_level)
 
     # what is not known
     out.append("## What is not known\n")
-    out.append("A blank in this book's data means the figure was not found in the sources collected so far; it may be "
-               "in the full inspection report and not yet collected.\n")
+    out.append(
+        "A blank in this book's data means the figure was not found in the sources collected so far; it may be "
+        "in the full inspection report and not yet collected.\n"
+    )
     for rec in recs:
         gaps = _unknowns(rec)
-        text = ("the sources collected do not give " + _join(gaps) + ".") if gaps else \
-            "the sources collected give the dates, the score, every standard rating, the key questions and the staffing figures."
+        text = (
+            ("the sources collected do not give " + _join(gaps) + ".")
+            if gaps
+            else (
+                "the sources collected give the dates, the score, every "
+                "standard rating, the key questions and the staffing figures."
+            )
+        )
         out.append(f"- {_md(_capital(_label(rec)))}: {text}")
     if local.empty:
         out.append("- No local figures (from council or partnership board papers) have been collected for this PDU.")
     out.append("")
-    out.append(f"For the national picture see {{doc}}`/{CHAPTER_DOC}`; every PDU and region is listed on "
-               f"{{doc}}`/{INDEX_DOC}`.\n")
+    out.append(
+        f"For the national picture see {{doc}}`/{CHAPTER_DOC}`; every PDU and region is listed on "
+        f"{{doc}}`/{INDEX_DOC}`.\n"
+    )
     return "\n".join(out)
 
 
@@ -642,8 +732,16 @@ def region_chart_frame(inspections, region: str) -> pd.DataFrame:
         for group, counts in ((region, reg), (NATION, nat)):
             total = sum(counts.values())
             for rating in insp.RATINGS:
-                rows.append({"framework": fw, "area": group, "rating": rating, "inspections": counts[rating],
-                             "total": total, "share_pct": round(100 * counts[rating] / total, 1)})
+                rows.append(
+                    {
+                        "framework": fw,
+                        "area": group,
+                        "rating": rating,
+                        "inspections": counts[rating],
+                        "total": total,
+                        "share_pct": round(100 * counts[rating] / total, 1),
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -665,20 +763,28 @@ def region_chart_text(chart: pd.DataFrame, region: str) -> dict[str, str]:
     finding, alt = [], []
     for fw, areas in sorted(_chart_counts(chart).items()):
         reg, nat = areas[region], areas[NATION]
-        finding.append(f"{fmt_int(reg['Inadequate'])} of {fmt_int(sum(reg.values()))} under the {fw} framework "
-                       f"({NATION} {fmt_int(nat['Inadequate'])} of {fmt_int(sum(nat.values()))})")
-        alt.append(f"{fw} framework: {region}, {fmt_int(sum(reg.values()))} inspections: {_counts_words(reg)}; "
-                   f"{NATION}, {fmt_int(sum(nat.values()))} inspections: {_counts_words(nat)}.")
+        finding.append(
+            f"{fmt_int(reg['Inadequate'])} of {fmt_int(sum(reg.values()))} under the {fw} framework "
+            f"({NATION} {fmt_int(nat['Inadequate'])} of {fmt_int(sum(nat.values()))})"
+        )
+        alt.append(
+            f"{fw} framework: {region}, {fmt_int(sum(reg.values()))} inspections: {_counts_words(reg)}; "
+            f"{NATION}, {fmt_int(sum(nat.values()))} inspections: {_counts_words(nat)}."
+        )
     title = f"{region}: PDU inspections rated Inadequate, {_join(finding)}"
-    return {"title": title,
-            "alt": "Horizontal bar chart of the shares of PDU inspections by overall rating, this region against "
-                   f"{NATION}, by framework. " + " ".join(alt),
-            "caption": f"Overall ratings of PDU inspections in {region} against {NATION}, within each framework "
-                       "(share of inspections; the number of inspections is in each bar's label)."}
+    return {
+        "title": title,
+        "alt": "Horizontal bar chart of the shares of PDU inspections by overall rating, this region against "
+        f"{NATION}, by framework. " + " ".join(alt),
+        "caption": f"Overall ratings of PDU inspections in {region} against {NATION}, within each framework "
+        "(share of inspections; the number of inspections is in each bar's label).",
+    }
 
 
-CHART_SOURCE = ("Source: HM Inspectorate of Probation PDU inspection reports and press releases "
-                "(probation-evidence data/pdu_inspections.csv).")
+CHART_SOURCE = (
+    "Source: HM Inspectorate of Probation PDU inspection reports and press releases "
+    "(probation-evidence data/pdu_inspections.csv)."
+)
 
 
 def render_region_chart(chart: pd.DataFrame, region: str, path: Path) -> None:
@@ -688,6 +794,7 @@ def render_region_chart(chart: pd.DataFrame, region: str, path: Path) -> None:
     the twelve charts are redrawn on a cold build and must stay cheap.
     """
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -702,14 +809,20 @@ def render_region_chart(chart: pd.DataFrame, region: str, path: Path) -> None:
     title_lines = charts.wrap(text["title"], 70).split("\n")
     source_lines = charts.wrap(CHART_SOURCE, 105).split("\n")
     width = 7.0
-    left = 0.25 + 0.075 * max(len(region), len(NATION) + 5, 15)   # room for the bar labels
+    left = 0.25 + 0.075 * max(len(region), len(NATION) + 5, 15)  # room for the bar labels
     right = 0.3
-    top = 0.12 + 0.22 * len(title_lines) + 0.34          # title, then the legend row
+    top = 0.12 + 0.22 * len(title_lines) + 0.34  # title, then the legend row
     plot = 0.42 * len(bars) + 0.1
-    bottom = 0.5 + 0.16 * len(source_lines) + 0.1         # tick labels, axis label, source
+    bottom = 0.5 + 0.16 * len(source_lines) + 0.1  # tick labels, axis label, source
     height = top + plot + bottom
-    style = {"font.family": "DejaVu Sans", "axes.spines.top": False, "axes.spines.right": False,
-             "axes.edgecolor": "#555555", "xtick.color": "#333333", "ytick.color": "#333333"}
+    style = {
+        "font.family": "DejaVu Sans",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.edgecolor": "#555555",
+        "xtick.color": "#333333",
+        "ytick.color": "#333333",
+    }
     with plt.rc_context(style):
         fig = plt.figure(figsize=(width, height))
         ax = fig.add_axes((left / width, bottom / height, (width - left - right) / width, plot / height))
@@ -720,8 +833,15 @@ def render_region_chart(chart: pd.DataFrame, region: str, path: Path) -> None:
                 share = 100 * counts[rating] / total
                 if share <= 0:
                     continue
-                ax.barh(y, share, left=start, height=0.72, color=charts.RATING_COLOURS[rating], edgecolor="white",
-                        label=None if rating in seen else rating)
+                ax.barh(
+                    y,
+                    share,
+                    left=start,
+                    height=0.72,
+                    color=charts.RATING_COLOURS[rating],
+                    edgecolor="white",
+                    label=None if rating in seen else rating,
+                )
                 seen.add(rating)
                 if share >= 8:
                     ax.text(start + share / 2, y, str(counts[rating]), ha="center", va="center", fontsize=8)
@@ -734,14 +854,29 @@ def render_region_chart(chart: pd.DataFrame, region: str, path: Path) -> None:
         ax.set_axisbelow(True)
         ax.tick_params(axis="x", labelsize=8.5)
         ax.set_xlabel("Share of PDU inspections (%); numbers in the bars are counts", fontsize=8.5)
-        fig.text(0.08 / width, 1 - 0.1 / height, "\n".join(title_lines), ha="left", va="top", fontsize=10.5,
-                 fontweight="bold")
+        fig.text(
+            0.08 / width,
+            1 - 0.1 / height,
+            "\n".join(title_lines),
+            ha="left",
+            va="top",
+            fontsize=10.5,
+            fontweight="bold",
+        )
         handles, names = ax.get_legend_handles_labels()
         order = [names.index(r) for r in insp.RATINGS if r in names]
-        fig.legend([handles[i] for i in order], [names[i] for i in order], loc="upper left", ncol=4, fontsize=8.5,
-                   frameon=False, bbox_to_anchor=(0.06 / width, 1 - (0.1 + 0.22 * len(title_lines) + 0.02) / height))
-        fig.text(0.08 / width, 0.08 / height, "\n".join(source_lines), ha="left", va="bottom", fontsize=7.5,
-                 color="#333333")
+        fig.legend(
+            [handles[i] for i in order],
+            [names[i] for i in order],
+            loc="upper left",
+            ncol=4,
+            fontsize=8.5,
+            frameon=False,
+            bbox_to_anchor=(0.06 / width, 1 - (0.1 + 0.22 * len(title_lines) + 0.02) / height),
+        )
+        fig.text(
+            0.08 / width, 0.08 / height, "\n".join(source_lines), ha="left", va="bottom", fontsize=7.5, color="#333333"
+        )
         fig.savefig(path, dpi=110, metadata={"Description": f"pe-key:{chart_key(chart, region)}"})
         plt.close(fig)
 
@@ -760,12 +895,16 @@ def region_page(data: ProfileData, region: str) -> str:
     reg_rows = data.regions[data.regions["region"] == region]
     out = [HEADER, f"# {_md(region)} probation region\n"]
     n_insp = len(recs)
-    intro = (f"This book holds {fmt_int(n_insp)} inspection{'s' if n_insp != 1 else ''} of {fmt_int(len(pdu_ids))} "
-             f"Probation Delivery Unit{'s' if len(pdu_ids) != 1 else ''} (PDUs) in the {_md(region)} region")
+    intro = (
+        f"This book holds {fmt_int(n_insp)} inspection{'s' if n_insp != 1 else ''} of {fmt_int(len(pdu_ids))} "
+        f"Probation Delivery Unit{'s' if len(pdu_ids) != 1 else ''} (PDUs) in the {_md(region)} region"
+    )
     stated = reg_rows["pdus_stated"].iloc[0] if len(reg_rows) else pd.NA
     if pd.notna(stated):
-        intro += (f". A source states that the region has {fmt_int(stated)} PDUs "
-                  f"({_sources_md(reg_rows['source_url'].iloc[0])})")
+        intro += (
+            f". A source states that the region has {fmt_int(stated)} PDUs "
+            f"({_sources_md(reg_rows['source_url'].iloc[0])})"
+        )
     out.append(intro + ".\n")
 
     out.append("## PDUs and their latest ratings\n")
@@ -773,10 +912,20 @@ def region_page(data: ProfileData, region: str) -> str:
         rows, links = [], []
         for pid in pdu_ids:
             latest = latest_by_framework(recs, pid)
-            rows.append({"PDU": data.pdu_name(pid), **{f"Latest rating, {fw} framework": _latest_text(latest, fw) for fw in FRAMEWORKS}})
+            rows.append(
+                {
+                    "PDU": data.pdu_name(pid),
+                    **{f"Latest rating, {fw} framework": _latest_text(latest, fw) for fw in FRAMEWORKS},
+                }
+            )
             links.append(profile_href(pid, doc))
-        out.append(_table_html(pd.DataFrame(rows), f"PDUs in {region} with an inspection: latest overall rating under each framework",
-                               {"PDU": links}))
+        out.append(
+            _table_html(
+                pd.DataFrame(rows),
+                f"PDUs in {region} with an inspection: latest overall rating under each framework",
+                {"PDU": links},
+            )
+        )
     else:
         out.append("No inspection of a PDU in this region has been collected yet.\n")
 
@@ -786,8 +935,10 @@ def region_page(data: ProfileData, region: str) -> str:
         out.append("## Ratings against England and Wales\n")
         for fw, areas in sorted(_chart_counts(chart).items()):
             reg, nat = areas[region], areas[NATION]
-            out.append(f"- **{fw} framework:** of {fmt_int(sum(reg.values()))} PDU inspections in the region, "
-                       f"{_counts_words(reg)}; of {fmt_int(sum(nat.values()))} in {NATION}, {_counts_words(nat)}.")
+            out.append(
+                f"- **{fw} framework:** of {fmt_int(sum(reg.values()))} PDU inspections in the region, "
+                f"{_counts_words(reg)}; of {fmt_int(sum(nat.values()))} in {NATION}, {_counts_words(nat)}."
+            )
         out.append("\nRatings are counted within each framework only; the frameworks rate different standards.\n")
         out.append(f"```{{figure}} {slug}.png\n:alt: {text['alt']}\n:width: 100%\n\n{text['caption']}\n```\n")
         out.append(f"Data: {{download}}`{slug}-ratings.csv <{slug}-ratings.csv>`.\n")
@@ -795,8 +946,10 @@ def region_page(data: ProfileData, region: str) -> str:
     out.append("## Regional inspections\n")
     regional = data.regional[data.regional["region"] == region].copy()
     if regional.empty:
-        out.append("No inspection of the region as a whole has been collected yet. From 2024 the inspectorate "
-                   "inspects each region as well as its PDUs.\n")
+        out.append(
+            "No inspection of the region as a whole has been collected yet. From 2024 the inspectorate "
+            "inspects each region as well as its PDUs.\n"
+        )
     else:
         regional["order"] = regional["published"].fillna(regional["fieldwork_start"]).fillna("")
         for _, rec in regional.sort_values("order", ascending=False).iterrows():
@@ -808,9 +961,11 @@ def region_page(data: ProfileData, region: str) -> str:
                 out.append(f"  Overall rating: {overall}.")
                 pairs = regional_standard_ratings(rec["ratings_by_standard"])
                 if pairs:
-                    out.append("  Standard ratings stated in the sources: "
-                               + _md("; ".join(f"{s}: {r}" for s, r in pairs))
-                               + ". The other standards' ratings have not yet been collected.")
+                    out.append(
+                        "  Standard ratings stated in the sources: "
+                        + _md("; ".join(f"{s}: {r}" for s, r in pairs))
+                        + ". The other standards' ratings have not yet been collected."
+                    )
                 else:
                     out.append("  The ratings of the regional standards have not yet been collected.")
             out.append(f"  Sources: {_sources_md(rec['source_url'])}.")
@@ -821,29 +976,44 @@ def region_page(data: ProfileData, region: str) -> str:
     if blocks:
         out.extend(blocks)
     else:
-        out.append("Staffing figures for the region (vacancy rates, workloads, staff in post) have not yet been "
-                   f"collected for this book. National figures are in {{doc}}`/notebooks/02_staffing_trends`; "
-                   "figures stated in individual inspections are on the PDU pages.\n")
+        out.append(
+            "Staffing figures for the region (vacancy rates, workloads, staff in post) have not yet been "
+            "collected for this book. National figures are in {doc}`/notebooks/02_staffing_trends`; "
+            "figures stated in individual inspections are on the PDU pages.\n"
+        )
 
     out.append("## What is not known\n")
     gaps = []
     if pd.isna(stated):
-        gaps.append("No source collected so far states how many PDUs the region has, so the share of its PDUs "
-                    "inspected is not known.")
+        gaps.append(
+            "No source collected so far states how many PDUs the region has, so the share of its PDUs "
+            "inspected is not known."
+        )
     elif int(stated) != len(pdu_ids):
-        gaps.append(f"A source states {fmt_int(stated)} PDUs and this book holds inspections of {fmt_int(len(pdu_ids))}: "
-                    + ("some PDUs' inspections have not yet been collected, or were not inspected in the period."
-                       if int(stated) > len(pdu_ids) else "the stated number may be out of date (PDUs merge and split)."))
+        gaps.append(
+            f"A source states {fmt_int(stated)} PDUs and this book holds inspections of "
+            f"{fmt_int(len(pdu_ids))}: "
+            + (
+                "some PDUs' inspections have not yet been collected, or were not inspected in the period."
+                if int(stated) > len(pdu_ids)
+                else "the stated number may be out of date (PDUs merge and split)."
+            )
+        )
     missing_pub = sum(1 for r in recs if _blank(r["published"]))
     if missing_pub:
-        gaps.append(f"The publication date of {fmt_int(missing_pub)} of the region's PDU inspections is not in the sources collected.")
+        gaps.append(
+            f"The publication date of {fmt_int(missing_pub)} of the "
+            "region's PDU inspections is not in the sources collected."
+        )
     if not blocks:
         gaps.append("Regional staffing figures have not yet been collected.")
     out.extend(f"- {g}" for g in gaps)
     if not gaps:
         out.append("Nothing listed above is missing.")
-    out.append(f"\nEvery PDU and region is listed on {{doc}}`/{INDEX_DOC}`; the national picture is in "
-               f"{{doc}}`/{CHAPTER_DOC}`.\n")
+    out.append(
+        f"\nEvery PDU and region is listed on {{doc}}`/{INDEX_DOC}`; the national picture is in "
+        f"{{doc}}`/{CHAPTER_DOC}`.\n"
+    )
     return "\n".join(out)
 
 
@@ -856,15 +1026,30 @@ def index_frames(data: ProfileData) -> dict[str, pd.DataFrame]:
         pdu_ids = set(data.inspected_ids(region))
         sub = [r for r in data.records if r["pdu_id"] in pdu_ids]
         regional = data.regional[(data.regional["region"] == region) & data.regional["overall_rating"].notna()]
-        reg_rows.append({"Region": region, "PDUs with an inspection": fmt_int(len(pdu_ids)),
-                         **{f"PDU inspections, {fw} framework": fmt_int(sum(r["framework"] == fw for r in sub)) for fw in FRAMEWORKS},
-                         "Regional rating": "; ".join(regional["overall_rating"]) or "–"})
+        reg_rows.append(
+            {
+                "Region": region,
+                "PDUs with an inspection": fmt_int(len(pdu_ids)),
+                **{
+                    f"PDU inspections, {fw} framework": fmt_int(sum(r["framework"] == fw for r in sub))
+                    for fw in FRAMEWORKS
+                },
+                "Regional rating": "; ".join(regional["overall_rating"]) or "–",
+            }
+        )
     pdu_rows = []
     for pid in data.inspected_ids():
         latest = latest_by_framework(data.pdu_inspections(pid), pid)
-        pdu_rows.append({"PDU": data.pdu_name(pid), "Region": data.pdu_region(pid),
-                         **{f"Latest rating, {fw} framework": latest[fw]["overall_rating"] if fw in latest else "–"
-                            for fw in FRAMEWORKS}})
+        pdu_rows.append(
+            {
+                "PDU": data.pdu_name(pid),
+                "Region": data.pdu_region(pid),
+                **{
+                    f"Latest rating, {fw} framework": latest[fw]["overall_rating"] if fw in latest else "–"
+                    for fw in FRAMEWORKS
+                },
+            }
+        )
     return {"regions": pd.DataFrame(reg_rows), "pdus": pd.DataFrame(pdu_rows)}
 
 
@@ -877,21 +1062,42 @@ def _index_entry(name: str) -> str:
     return r"\index{" + key + r"@\spxentry{" + key + "}}"
 
 
-def annex_latex(frame: pd.DataFrame, caption: str, widths: list[float], *, url_column: str,
-                index_names: list[list[str]] | None = None) -> str:
+def annex_latex(
+    frame: pd.DataFrame,
+    caption: str,
+    widths: list[float],
+    *,
+    url_column: str,
+    index_names: list[list[str]] | None = None,
+) -> str:
     """A long table for the PDF annex: ragged-right columns, the addresses as links (shown without
-    ``https://``) that break at slashes, and an index entry for each row's names (so the PDF's index points at the row)."""
+    ``https://``) that break at slashes, and an index entry for each row's names (so the PDF's index
+    points at the row)."""
     if len(widths) != len(frame.columns):
         raise ValueError(f"{len(widths)} column widths for {len(frame.columns)} columns")
     from .present import column_fractions
 
     # shares of the width left after the column padding, as in present.Table.latex, so the table fits
     avail = rf"\dimexpr\linewidth-{2 * len(widths)}\tabcolsep\relax"
-    spec = "".join(rf">{{\raggedright\arraybackslash}}p{{{f:.4f}{avail}}}" for f in column_fractions(len(widths), widths))
+    spec = "".join(
+        rf">{{\raggedright\arraybackslash}}p{{{f:.4f}{avail}}}" for f in column_fractions(len(widths), widths)
+    )
     header = " & ".join(r"\textbf{" + latex_escape(c) + "}" for c in frame.columns) + r" \\"
-    lines = [r"\begingroup\footnotesize", r"\begin{longtable}{" + spec + "}",
-             r"\caption{" + latex_escape(caption) + r"}\\", r"\toprule", header, r"\midrule", r"\endfirsthead",
-             r"\toprule", header, r"\midrule", r"\endhead", r"\bottomrule", r"\endfoot"]
+    lines = [
+        r"\begingroup\footnotesize",
+        r"\begin{longtable}{" + spec + "}",
+        r"\caption{" + latex_escape(caption) + r"}\\",
+        r"\toprule",
+        header,
+        r"\midrule",
+        r"\endfirsthead",
+        r"\toprule",
+        header,
+        r"\midrule",
+        r"\endhead",
+        r"\bottomrule",
+        r"\endfoot",
+    ]
     for i, row in enumerate(frame.to_dict("records")):
         cells = []
         for col, value in row.items():
@@ -914,31 +1120,62 @@ def index_md(data: ProfileData, base: str | None = None) -> str:
     frames = index_frames(data)
     regions, ids = list(frames["regions"]["Region"]), data.inspected_ids()
     out = [HEADER]
-    out.append("```{only} html\nChoose a region or a PDU. Each page shows every inspection with its dates, ratings "
-               "and sources, how the ratings compare with the region and with England and Wales under the same "
-               "framework, any local figures, and what is not yet known. Type part of a name in the box above the "
-               "PDU table to filter it, or use the search.\n```\n")
-    out.append("```{only} latex\nThe profile pages are on the book's website only, at the addresses given in the "
-               f"tables below (the website is at {base}; each address is a link). This annex lists every region and every inspected PDU "
-               "with its latest rating under each framework.\n```\n")
+    out.append(
+        "```{only} html\nChoose a region or a PDU. Each page shows every inspection with its dates, ratings "
+        "and sources, how the ratings compare with the region and with England and Wales under the same "
+        "framework, any local figures, and what is not yet known. Type part of a name in the box above the "
+        "PDU table to filter it, or use the search.\n```\n"
+    )
+    out.append(
+        "```{only} latex\nThe profile pages are on the book's website only, at the addresses given in the "
+        f"tables below (the website is at {base}; each address is a link). This annex lists every region and "
+        "every inspected PDU with its latest rating under each framework.\n```\n"
+    )
     out.append("## Regions\n")
-    out.append(_table_html(frames["regions"], "Probation regions: PDU inspections held in this book",
-                           {"Region": [region_href(r, INDEX_DOC) for r in regions]}))
-    out.append(_raw_latex(annex_latex(
-        frames["regions"].assign(**{"Online profile": [region_url(r, base) for r in regions]}),
-        "Probation regions: PDU inspections held in this book, and the address of each region's profile",
-        [0.15, 0.1, 0.11, 0.11, 0.13, 0.32], url_column="Online profile")))
+    out.append(
+        _table_html(
+            frames["regions"],
+            "Probation regions: PDU inspections held in this book",
+            {"Region": [region_href(r, INDEX_DOC) for r in regions]},
+        )
+    )
+    out.append(
+        _raw_latex(
+            annex_latex(
+                frames["regions"].assign(**{"Online profile": [region_url(r, base) for r in regions]}),
+                "Probation regions: PDU inspections held in this book, and the address of each region's profile",
+                [0.15, 0.1, 0.11, 0.11, 0.13, 0.32],
+                url_column="Online profile",
+            )
+        )
+    )
     out.append("## Probation Delivery Units\n")
-    out.append("A dash means the PDU has not been inspected under that framework. Ratings under the two frameworks "
-               "are not comparable: they rate different standards.\n")
-    out.append(_table_html(frames["pdus"], "Inspected PDUs: latest overall rating under each framework",
-                           {"PDU": [profile_href(i, INDEX_DOC) for i in ids],
-                            "Region": [region_href(data.pdu_region(i), INDEX_DOC) for i in ids]}, searchable=True))
-    out.append(_raw_latex(annex_latex(
-        frames["pdus"].assign(**{"Online profile": [profile_url(i, base) for i in ids]}),
-        "Inspected PDUs: latest overall rating under each framework, and the address of each PDU's profile",
-        [0.2, 0.13, 0.12, 0.12, 0.37], url_column="Online profile",
-        index_names=[[data.pdu_name(i)] + data.other_names(i) for i in ids])))
+    out.append(
+        "A dash means the PDU has not been inspected under that framework. Ratings under the two frameworks "
+        "are not comparable: they rate different standards.\n"
+    )
+    out.append(
+        _table_html(
+            frames["pdus"],
+            "Inspected PDUs: latest overall rating under each framework",
+            {
+                "PDU": [profile_href(i, INDEX_DOC) for i in ids],
+                "Region": [region_href(data.pdu_region(i), INDEX_DOC) for i in ids],
+            },
+            searchable=True,
+        )
+    )
+    out.append(
+        _raw_latex(
+            annex_latex(
+                frames["pdus"].assign(**{"Online profile": [profile_url(i, base) for i in ids]}),
+                "Inspected PDUs: latest overall rating under each framework, and the address of each PDU's profile",
+                [0.2, 0.13, 0.12, 0.12, 0.37],
+                url_column="Online profile",
+                index_names=[[data.pdu_name(i), *data.other_names(i)] for i in ids],
+            )
+        )
+    )
     return "\n".join(out) + "\n"
 
 
@@ -1002,7 +1239,7 @@ def remove_stale(target: Path, keep: Iterable[str]) -> list[str]:
 def is_web_only(entry: dict) -> bool:
     """Whether a ``_toc.yml`` entry is a website-only profile page (or a glob of them)."""
     target = str(entry.get("glob") or entry.get("file") or "")
-    return target.startswith(f"{DOC_ROOT}/{PDU_FOLDER}/") or target.startswith(f"{DOC_ROOT}/{REGION_FOLDER}/")
+    return target.startswith((f"{DOC_ROOT}/{PDU_FOLDER}/", f"{DOC_ROOT}/{REGION_FOLDER}/"))
 
 
 def pdf_toc(toc_text: str) -> str:
@@ -1028,5 +1265,7 @@ def pdf_toc(toc_text: str) -> str:
     for key in ("parts", "chapters", "sections"):
         if key in toc:
             toc[key] = prune(toc[key])
-    return "# The PDF's table of contents: _toc.yml without the website-only profile pages (written by the build).\n" \
+    return (
+        "# The PDF's table of contents: _toc.yml without the website-only profile pages (written by the build).\n"
         + yaml.safe_dump(toc, sort_keys=False, allow_unicode=True)
+    )

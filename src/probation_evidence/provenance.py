@@ -15,6 +15,7 @@ The rule is deliberately mechanical, so that it can be checked (tables with a ``
 column must agree with it; see ``validate``) and counted (:func:`coverage`, rendered on the
 *About the data* page by :func:`coverage_md`).
 """
+
 from __future__ import annotations
 
 from urllib.parse import urlparse
@@ -23,18 +24,30 @@ __all__ = ["PRIMARY_HOSTS", "MIRROR_HOSTS", "CLASSES", "classify_address", "clas
 
 #: Hosts (and their subdomains) that publish their own documents.
 PRIMARY_HOSTS: tuple[str, ...] = (
-    "gov.uk",                  # departments, HMPPS statistics, the inspectorate, councils, the National Archives
-    "parliament.uk",           # Hansard, committee reports, written questions
-    "nao.org.uk",              # National Audit Office
-    "hmppsintranet.org.uk",    # HMPPS's own staff pages
-    "ojp.gov",                 # US Department of Justice (CrimeSolutions)
+    "gov.uk",  # departments, HMPPS statistics, the inspectorate, councils, the National Archives
+    "parliament.uk",  # Hansard, committee reports, written questions
+    "nao.org.uk",  # National Audit Office
+    "hmppsintranet.org.uk",  # HMPPS's own staff pages
+    "ojp.gov",  # US Department of Justice (CrimeSolutions)
 )
 
 #: Hosts (and their subdomains) that republish copies of official documents.
 MIRROR_HOSTS: tuple[str, ...] = (
-    "parallelparliament.co.uk", "theyworkforyou.com", "ukpol.co.uk", "opengovernment.network",
-    "scribd.com", "vlex.co.uk", "fdocuments.net", "readkong.com", "docslib.org", "pdfslide.us", "vdocuments.net",
-    "cupdf.com", "inspectorates-staging.bang-on.net", "library.vu.edu.pk", "now.sustainableactionnow.org",
+    "parallelparliament.co.uk",
+    "theyworkforyou.com",
+    "ukpol.co.uk",
+    "opengovernment.network",
+    "scribd.com",
+    "vlex.co.uk",
+    "fdocuments.net",
+    "readkong.com",
+    "docslib.org",
+    "pdfslide.us",
+    "vdocuments.net",
+    "cupdf.com",
+    "inspectorates-staging.bang-on.net",
+    "library.vu.edu.pk",
+    "now.sustainableactionnow.org",
 )
 
 #: Classes from best to worst.
@@ -86,14 +99,15 @@ def coverage(folder=None) -> list[dict]:
         column = _address_column(list(frame.columns))
         if column is None:
             continue
-        counts = {c: 0 for c in CLASSES}
+        counts = dict.fromkeys(CLASSES, 0)
         for value in frame[column]:
             cls = classify_row(value)
             if cls is not None:
                 counts[cls] += 1
         rows = len(frame)
-        out.append({"table": name, "rows": rows, **counts,
-                    "primary_share": (100 * counts["primary"] / rows) if rows else None})
+        out.append(
+            {"table": name, "rows": rows, **counts, "primary_share": (100 * counts["primary"] / rows) if rows else None}
+        )
     return out
 
 
@@ -106,9 +120,13 @@ def coverage_md(folder=None) -> str:
     lines = ["| Table | Rows | Primary | Mirror | Secondary | Primary share |", "|---|---:|---:|---:|---:|---:|"]
     for item in items:
         share = "" if item["primary_share"] is None else fmt_pct(item["primary_share"], 0)
-        lines.append(f"| `{item['table']}` | {fmt_int(item['rows'])} | {fmt_int(item['primary'])} | "
-                     f"{fmt_int(item['mirror'])} | {fmt_int(item['secondary'])} | {share} |")
+        lines.append(
+            f"| `{item['table']}` | {fmt_int(item['rows'])} | {fmt_int(item['primary'])} | "
+            f"{fmt_int(item['mirror'])} | {fmt_int(item['secondary'])} | {share} |"
+        )
     share = fmt_pct(100 * total["primary"] / total["rows"], 0) if total["rows"] else ""
-    lines.append(f"| All tables | {fmt_int(total['rows'])} | {fmt_int(total['primary'])} | {fmt_int(total['mirror'])} | "
-                 f"{fmt_int(total['secondary'])} | {share} |")
+    lines.append(
+        f"| All tables | {fmt_int(total['rows'])} | {fmt_int(total['primary'])} | {fmt_int(total['mirror'])} | "
+        f"{fmt_int(total['secondary'])} | {share} |"
+    )
     return "\n".join(lines) + "\n"

@@ -13,6 +13,7 @@
 Nothing here uses the network: "not yet included" is worked out from the latest quarter held
 and the usual publication timetable, as of the build date.
 """
+
 from __future__ import annotations
 
 import csv
@@ -37,10 +38,13 @@ ZIP_PATH = Path("book") / "_generated" / ZIP_NAME
 # on the bulletins at https://www.gov.uk/government/collections/national-offender-management-service-workforce-statistics).
 # A quarter counts as due once eight weeks have passed since it ended.
 WORKFORCE_LAG = dt.timedelta(weeks=8)
-WORKFORCE_COLLECTION = "https://www.gov.uk/government/collections/national-offender-management-service-workforce-statistics"
+WORKFORCE_COLLECTION = (
+    "https://www.gov.uk/government/collections/national-offender-management-service-workforce-statistics"
+)
 
 
 # --- configuration: repository, site, citation ------------------------------------------------------
+
 
 def book_config(root: Path = ROOT) -> dict:
     import yaml
@@ -71,13 +75,64 @@ def site_address(root: Path = ROOT) -> str | None:
     return f"https://{m.group(1).lower()}.github.io/{m.group(2)}/" if m else None
 
 
-CFF_KEYS = {"abstract", "authors", "cff-version", "commit", "contact", "date-released", "doi", "identifiers",
-            "keywords", "license", "license-url", "message", "preferred-citation", "references",
-            "repository", "repository-artifact", "repository-code", "title", "type", "url", "version"}
-CFF_PERSON_KEYS = {"address", "affiliation", "alias", "city", "country", "email", "family-names", "fax",
-                   "given-names", "name-particle", "name-suffix", "orcid", "post-code", "region", "tel", "website"}
-CFF_ENTITY_KEYS = {"address", "alias", "city", "country", "date-end", "date-start", "email", "fax", "location",
-                   "name", "orcid", "post-code", "region", "tel", "website"}
+CFF_KEYS = {
+    "abstract",
+    "authors",
+    "cff-version",
+    "commit",
+    "contact",
+    "date-released",
+    "doi",
+    "identifiers",
+    "keywords",
+    "license",
+    "license-url",
+    "message",
+    "preferred-citation",
+    "references",
+    "repository",
+    "repository-artifact",
+    "repository-code",
+    "title",
+    "type",
+    "url",
+    "version",
+}
+CFF_PERSON_KEYS = {
+    "address",
+    "affiliation",
+    "alias",
+    "city",
+    "country",
+    "email",
+    "family-names",
+    "fax",
+    "given-names",
+    "name-particle",
+    "name-suffix",
+    "orcid",
+    "post-code",
+    "region",
+    "tel",
+    "website",
+}
+CFF_ENTITY_KEYS = {
+    "address",
+    "alias",
+    "city",
+    "country",
+    "date-end",
+    "date-start",
+    "email",
+    "fax",
+    "location",
+    "name",
+    "orcid",
+    "post-code",
+    "region",
+    "tel",
+    "website",
+}
 
 
 def read_citation(root: Path = ROOT) -> dict:
@@ -113,8 +168,10 @@ def citation_problems(data: object) -> list[str]:
         elif "name" in author:
             extra = set(author) - CFF_ENTITY_KEYS
             if extra or not str(author["name"]).strip():
-                problems.append(f"author {i + 1}: an entity needs a non-empty 'name' and only entity keys "
-                                f"({', '.join(sorted(extra)) or 'empty name'})")
+                problems.append(
+                    f"author {i + 1}: an entity needs a non-empty 'name' and only entity keys "
+                    f"({', '.join(sorted(extra)) or 'empty name'})"
+                )
         elif set(author) - CFF_PERSON_KEYS:
             problems.append(f"author {i + 1}: unknown keys {', '.join(sorted(set(author) - CFF_PERSON_KEYS))}")
         elif not ({"family-names", "given-names"} & set(author)):
@@ -127,18 +184,20 @@ def citation_problems(data: object) -> list[str]:
         if key in data and not re.match(r"^(https|http|ftp|sftp)://.+", str(data[key])):
             problems.append(f"'{key}' must be a URL")
     licences = data.get("license")
-    for lic in (licences if isinstance(licences, list) else [licences] if licences is not None else []):
+    for lic in licences if isinstance(licences, list) else [licences] if licences is not None else []:
         if not isinstance(lic, str) or not re.match(r"^[A-Za-z0-9][A-Za-z0-9.+-]*$", lic):
             problems.append(f"'license' {lic!r} is not an SPDX licence identifier")
     keywords = data.get("keywords")
-    if keywords is not None and (not isinstance(keywords, list) or not all(isinstance(k, str) and k.strip()
-                                                                             for k in keywords)):
+    if keywords is not None and (
+        not isinstance(keywords, list) or not all(isinstance(k, str) and k.strip() for k in keywords)
+    ):
         problems.append("'keywords' must be a list of non-empty texts")
     return problems
 
 
-def citation_text(root: Path = ROOT, version: str = __version__, published: dt.date | None = None,
-                  site: str | None = None) -> str:
+def citation_text(
+    root: Path = ROOT, version: str = __version__, published: dt.date | None = None, site: str | None = None
+) -> str:
     """How to cite this edition, from CITATION.cff, the edition number and the publication date."""
     data = read_citation(root)
     problems = citation_problems(data)
@@ -160,6 +219,7 @@ def citation_text(root: Path = ROOT, version: str = __version__, published: dt.d
 
 
 # --- the release box ------------------------------------------------------------------------------
+
 
 def _quarter_end(year: int, quarter: int) -> dt.date:
     month = 3 * quarter
@@ -194,7 +254,7 @@ def build_date() -> dt.date:
     """Today, or the date in SOURCE_DATE_EPOCH (the reproducible-builds convention)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
     return dt.date.today()
 
 
@@ -225,9 +285,12 @@ def data_cutoffs(folder=None) -> dict:
     publication = str(rows.sort_values("vintage").iloc[-1]["publication"]) if len(rows) else ""
     caseload = load.load_table("probation_caseload", folder)
     pdu = load.load_table("pdu_inspections", folder)
-    return {"workforce": latest, "workforce_publication": publication,
-            "caseload": pd.Timestamp(caseload["date"].max()).date(),
-            "inspections": _latest_full_date(pdu["published"].dropna())}
+    return {
+        "workforce": latest,
+        "workforce_publication": publication,
+        "caseload": pd.Timestamp(caseload["date"].max()).date(),
+        "inspections": _latest_full_date(pdu["published"].dropna()),
+    }
 
 
 def release_box_md(folder=None, root: Path = ROOT, today: dt.date | None = None) -> str:
@@ -241,43 +304,62 @@ def release_box_md(folder=None, root: Path = ROOT, today: dt.date | None = None)
     if published:
         edition = f"{version}, published {editions.fmt_day(published)}."
         if status["unreleased_work"]:
-            edition += (" This copy also includes later changes, listed as the next edition on the "
-                        "{doc}`editions` page, which are not yet published.")
+            edition += (
+                " This copy also includes later changes, listed as the next edition on the "
+                "{doc}`editions` page, which are not yet published."
+            )
     else:
         edition = f"{version}, in preparation: not yet published."
     publication = f" ({cut['workforce_publication']})" if cut["workforce_publication"] else ""
-    inspections = (f"inspection reports published up to {editions.fmt_day(cut['inspections'])}"
-                   if cut["inspections"] else "inspection reports as listed on the {doc}`data-versions` page")
-    data = (f"Workforce statistics to {editions.fmt_day(cut['workforce'])}{publication}; people under probation "
-            f"supervision to {editions.fmt_day(cut['caseload'])}; {inspections}.")
-    upcoming = (f"HMPPS publishes its [workforce statistics]({WORKFORCE_COLLECTION}) every quarter, usually seven to "
-                f"eight weeks after the quarter ends. The release for the quarter to "
-                f"{editions.fmt_day(sched['next_quarter'])} is expected in {sched['next_expected']:%B %Y}. "
-                f"This is an expectation from the usual timetable, not an announced date.")
+    inspections = (
+        f"inspection reports published up to {editions.fmt_day(cut['inspections'])}"
+        if cut["inspections"]
+        else "inspection reports as listed on the {doc}`data-versions` page"
+    )
+    data = (
+        f"Workforce statistics to {editions.fmt_day(cut['workforce'])}{publication}; people under probation "
+        f"supervision to {editions.fmt_day(cut['caseload'])}; {inspections}."
+    )
+    upcoming = (
+        f"HMPPS publishes its [workforce statistics]({WORKFORCE_COLLECTION}) every quarter, usually seven to "
+        f"eight weeks after the quarter ends. The release for the quarter to "
+        f"{editions.fmt_day(sched['next_quarter'])} is expected in {sched['next_expected']:%B %Y}. "
+        f"This is an expectation from the usual timetable, not an announced date."
+    )
     if sched["not_included"]:
         one = len(sched["not_included"]) == 1
-        missing = (f"On {editions.fmt_day(today)}, when this page was built, the workforce statistics for the "
-                   f"{'quarter' if one else 'quarters'} to {_listing(sched['not_included'])} would usually have "
-                   f"been published, but they are not in this edition.")
+        missing = (
+            f"On {editions.fmt_day(today)}, when this page was built, the workforce statistics for the "
+            f"{'quarter' if one else 'quarters'} to {_listing(sched['not_included'])} would usually have "
+            f"been published, but they are not in this edition."
+        )
     else:
-        missing = (f"On {editions.fmt_day(today)}, when this page was built, every workforce release that the usual "
-                   f"timetable had made due was included.")
+        missing = (
+            f"On {editions.fmt_day(today)}, when this page was built, every workforce release that the usual "
+            f"timetable had made due was included."
+        )
     cite = citation_text(root, version, published, site)
-    lines = [HEADER, ":::{admonition} About this edition", ":class: pe-release-box", "",
-             f"- **Edition:** {edition}",
-             f"- **Data up to:** {data}",
-             f"- **Next update:** {upcoming}",
-             f"- **Not yet included:** {missing}",
-             f"- **Errors and questions:** please report an error or ask a question on the book's issues page, "
-             f"{_address_link(issues_url(root))}. The code and data are at {_address_link(repository_url(root))}.",
-             f"- **How to cite:** {cite}",
-             "- **Downloads:** every table as CSV, the whole data package and the data behind each chart, on the "
-             "{doc}`downloads` page. Every edition, and what changed in each: the {doc}`editions` page.",
-             ":::"]
+    lines = [
+        HEADER,
+        ":::{admonition} About this edition",
+        ":class: pe-release-box",
+        "",
+        f"- **Edition:** {edition}",
+        f"- **Data up to:** {data}",
+        f"- **Next update:** {upcoming}",
+        f"- **Not yet included:** {missing}",
+        f"- **Errors and questions:** please report an error or ask a question on the book's issues page, "
+        f"{_address_link(issues_url(root))}. The code and data are at {_address_link(repository_url(root))}.",
+        f"- **How to cite:** {cite}",
+        "- **Downloads:** every table as CSV, the whole data package and the data behind each chart, on the "
+        "{doc}`downloads` page. Every edition, and what changed in each: the {doc}`editions` page.",
+        ":::",
+    ]
     return "\n".join(lines) + "\n"
 
 
 # --- downloads ------------------------------------------------------------------------------------
+
 
 def _count_rows(path: Path) -> int:
     with open(path, encoding="utf-8", newline="") as handle:
@@ -344,36 +426,47 @@ def downloads_md(folder=None, root: Path = ROOT) -> str:
     root = Path(root)
     package = load.read_package(folder)
     base = load.data_dir(folder)
-    out = [HEADER, "## Tables\n",
-           "Each table is a UTF-8 CSV file with a header row; the {doc}`data-dictionary` describes every column.\n",
-           "| File | What it holds | Rows | Licence |", "|---|---|---|---|"]
+    out = [
+        HEADER,
+        "## Tables\n",
+        "Each table is a UTF-8 CSV file with a header row; the {doc}`data-dictionary` describes every column.\n",
+        "| File | What it holds | Rows | Licence |",
+        "|---|---|---|---|",
+    ]
     absent = []
     for res in package["resources"]:
         path = base / res["path"]
         if not path.exists():
             absent.append(res["path"])
             continue
-        lic = "; ".join(l["title"] for l in res.get("licenses", [])) or "see About the data"
+        lic = "; ".join(licence["title"] for licence in res.get("licenses", [])) or "see About the data"
         title = res["title"].replace("|", "/")
-        out.append(f"| {{download}}`{res['path']} <{_doc_path(path, root)}>` | {title} | "
-                   f"{_count_rows(path):,} | {lic} |")
+        out.append(
+            f"| {{download}}`{res['path']} <{_doc_path(path, root)}>` | {title} | {_count_rows(path):,} | {lic} |"
+        )
     out.append("")
     if absent:
         out.append("Optional tables not shipped with this edition: " + ", ".join(f"`{a}`" for a in absent) + ".\n")
     files = package_files(folder)
-    out += ["## The whole data package\n",
-            f"- {{download}}`datapackage.json <{_doc_path(base / 'datapackage.json', root)}>`: the descriptor of the "
-            f"package (Frictionless Data Package): every table's columns, types, units, allowed values, sources and "
-            f"licences.",
-            f"- {{download}}`{ZIP_NAME} </{ZIP_PATH.as_posix()}>`: the descriptor and all {len(files) - 1} tables in one "
-            f"zip file, in a folder `{ZIP_FOLDER}/`.", ""]
+    out += [
+        "## The whole data package\n",
+        f"- {{download}}`datapackage.json <{_doc_path(base / 'datapackage.json', root)}>`: the descriptor of the "
+        f"package (Frictionless Data Package): every table's columns, types, units, allowed values, sources and "
+        f"licences.",
+        f"- {{download}}`{ZIP_NAME} </{ZIP_PATH.as_posix()}>`: the descriptor and all {len(files) - 1} tables in one "
+        f"zip file, in a folder `{ZIP_FOLDER}/`.",
+        "",
+    ]
     site = site_address(root)
-    if site:
+    urls = editions.edition_urls(site, __version__)  # None exactly when there is no site address
+    if site and urls:
         status = editions.current_status(__version__, root)
-        out += ["## The book as a PDF\n",
-                f"The latest edition as one PDF file: <{site}{editions.PDF_NAME}>."
-                + (f" This edition ({__version__}), at a permanent address: <{editions.edition_urls(site, __version__)[1]}>."
-                   if status["published"] else "") + " Earlier editions are listed on the {doc}`editions` page.\n"]
+        out += [
+            "## The book as a PDF\n",
+            f"The latest edition as one PDF file: <{site}{editions.PDF_NAME}>."
+            + (f" This edition ({__version__}), at a permanent address: <{urls[1]}>." if status["published"] else "")
+            + " Earlier editions are listed on the {doc}`editions` page.\n",
+        ]
     charts = sorted((root / "notebooks" / "chart-data").glob("*.csv"))
     out += ["## Chart data\n", "The numbers plotted in each chart, as CSV.\n", "| File | Chapter |", "|---|---|"]
     for path in charts:
@@ -382,7 +475,6 @@ def downloads_md(folder=None, root: Path = ROOT) -> str:
         out.append(f"| {{download}}`{path.name} <{_doc_path(path, root)}>` | {where} |")
     out.append("")
     return "\n".join(out) + "\n"
-
 
 
 def download_problems(html_dir: Path, root: Path = ROOT, folder=None) -> list[str]:

@@ -41,12 +41,14 @@ Examples::
 Every rule takes its thresholds as keyword arguments with the defaults below, so a chapter
 that needs a different tolerance states it in the call, and the reason says which was used.
 """
+
 from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -110,6 +112,7 @@ def _register(title: str, words: str, statement: Callable[[], str]):
     def deco(func):
         RULES.append(Rule(title, words, statement, func.__name__))
         return func
+
     return deco
 
 
@@ -161,15 +164,24 @@ def _words(words: Mapping[str, str] | None, default: Mapping[str, str], code: st
 @_register(
     "Rising, falling or little changed",
     "rising / falling / little changed (or rose / fell, risen / fallen); not comparable",
-    lambda: (f"Two values are compared only if they are on the same definition. A change is called a rise or a "
-             f"fall only if it is larger than {TOLERANCE_PCT:g}% of the earlier value (or a tolerance stated in the "
-             f"measure's own units, given beside the figure); a smaller change is \"little changed\". A series with a "
-             f"seasonal pattern within the year, such as quarterly staff numbers, is compared only with the same "
-             f"quarter of an earlier year (year on year), never with the previous quarter. Values on either side of "
-             f"a change of definition are \"not comparable\" and no direction is given."),
+    lambda: (
+        f"Two values are compared only if they are on the same definition. A change is called a rise or a "
+        f"fall only if it is larger than {TOLERANCE_PCT:g}% of the earlier value (or a tolerance stated in the "
+        f'measure\'s own units, given beside the figure); a smaller change is "little changed". A series with a '
+        f"seasonal pattern within the year, such as quarterly staff numbers, is compared only with the same "
+        f"quarter of an earlier year (year on year), never with the previous quarter. Values on either side of "
+        f'a change of definition are "not comparable" and no direction is given.'
+    ),
 )
-def direction(now: float, before: float, *, tolerance_pct: float = TOLERANCE_PCT, tolerance: float | None = None,
-              unit: str = "", words: Mapping[str, str] | None = None) -> Verdict:
+def direction(
+    now: float,
+    before: float,
+    *,
+    tolerance_pct: float = TOLERANCE_PCT,
+    tolerance: float | None = None,
+    unit: str = "",
+    words: Mapping[str, str] | None = None,
+) -> Verdict:
     """Direction of the change from ``before`` to ``now``.
 
     ``tolerance`` (in the measure's units) replaces the relative ``tolerance_pct`` when given,
@@ -186,8 +198,9 @@ def direction(now: float, before: float, *, tolerance_pct: float = TOLERANCE_PCT
         band_text = f"{tolerance_pct:g}% of the earlier value"
     else:
         band = float(tolerance)
-        band_text = (f"{band:g} percentage points" if unit in ("%", "percent", "percentage points", "pp")
-                     else _num(band, unit)) + " (the stated tolerance)"
+        band_text = (
+            f"{band:g} percentage points" if unit in ("%", "percent", "percentage points", "pp") else _num(band, unit)
+        ) + " (the stated tolerance)"
     pct = 100 * diff / before if before else float("nan")
     code = "flat" if abs(diff) <= band else ("up" if diff > 0 else "down")
     pct_text = f" ({pct:+.1f}%)" if before and unit not in ("%", "percent", "percentage points", "pp") else ""
@@ -195,16 +208,31 @@ def direction(now: float, before: float, *, tolerance_pct: float = TOLERANCE_PCT
     amount = _signed(abs(diff) if code != "flat" else diff, unit)
     if code != "flat":
         amount = amount.lstrip("+")
-    reason = (f"{move} {amount}{pct_text} from {_num(before, unit)} to {_num(now, unit)}, "
-              f"{'no more than' if code == 'flat' else 'more than'} {band_text}")
-    return Verdict("direction", code, _words(words, RISING, code), reason,
-                   details={"now": float(now), "before": float(before), "change": diff, "change_pct": pct,
-                            "band": band})
+    reason = (
+        f"{move} {amount}{pct_text} from {_num(before, unit)} to {_num(now, unit)}, "
+        f"{'no more than' if code == 'flat' else 'more than'} {band_text}"
+    )
+    return Verdict(
+        "direction",
+        code,
+        _words(words, RISING, code),
+        reason,
+        details={"now": float(now), "before": float(before), "change": diff, "change_pct": pct, "band": band},
+    )
 
 
-def series_direction(values: pd.Series, date, comparison_date, *, definitions: pd.Series | None = None,
-                     seasonal: bool = True, tolerance_pct: float = TOLERANCE_PCT, tolerance: float | None = None,
-                     unit: str = "", words: Mapping[str, str] | None = None) -> Verdict:
+def series_direction(
+    values: pd.Series,
+    date,
+    comparison_date,
+    *,
+    definitions: pd.Series | None = None,
+    seasonal: bool = True,
+    tolerance_pct: float = TOLERANCE_PCT,
+    tolerance: float | None = None,
+    unit: str = "",
+    words: Mapping[str, str] | None = None,
+) -> Verdict:
     """Direction between two dates of a date-indexed series, refusing incomparable pairs.
 
     ``definitions`` (same index) names each value's definition; values on different
@@ -215,21 +243,45 @@ def series_direction(values: pd.Series, date, comparison_date, *, definitions: p
     label = f"{comparison_date:%B %Y} and {date:%B %Y}"
     for d in (date, comparison_date):
         if d not in values.index or pd.isna(values.loc[d]):
-            return Verdict("direction", "not_comparable", _words(words, RISING, "not_comparable"),
-                           f"no figure for {d:%B %Y}", details={"date": date, "comparison_date": comparison_date})
+            return Verdict(
+                "direction",
+                "not_comparable",
+                _words(words, RISING, "not_comparable"),
+                f"no figure for {d:%B %Y}",
+                details={"date": date, "comparison_date": comparison_date},
+            )
     if definitions is not None and definitions.loc[date] != definitions.loc[comparison_date]:
-        return Verdict("direction", "not_comparable", _words(words, RISING, "not_comparable"),
-                       f"the definition changed between {label} ({definitions.loc[comparison_date]} to "
-                       f"{definitions.loc[date]})", details={"date": date, "comparison_date": comparison_date})
+        return Verdict(
+            "direction",
+            "not_comparable",
+            _words(words, RISING, "not_comparable"),
+            f"the definition changed between {label} ({definitions.loc[comparison_date]} to {definitions.loc[date]})",
+            details={"date": date, "comparison_date": comparison_date},
+        )
     months = (date.year - comparison_date.year) * 12 + date.month - comparison_date.month
     if seasonal and (months % 12 != 0 or months == 0):
-        return Verdict("direction", "not_comparable", _words(words, RISING, "not_comparable"),
-                       f"{label} are different quarters of the year in a seasonal series; only year-on-year "
-                       f"comparisons are made", details={"date": date, "comparison_date": comparison_date})
-    v = direction(values.loc[date], values.loc[comparison_date], tolerance_pct=tolerance_pct, tolerance=tolerance,
-                  unit=unit, words=words)
-    return Verdict("direction", v.code, v.word, f"{v.reason} ({label})",
-                   details={**v.details, "date": date, "comparison_date": comparison_date})
+        return Verdict(
+            "direction",
+            "not_comparable",
+            _words(words, RISING, "not_comparable"),
+            f"{label} are different quarters of the year in a seasonal series; only year-on-year comparisons are made",
+            details={"date": date, "comparison_date": comparison_date},
+        )
+    v = direction(
+        values.loc[date],
+        values.loc[comparison_date],
+        tolerance_pct=tolerance_pct,
+        tolerance=tolerance,
+        unit=unit,
+        words=words,
+    )
+    return Verdict(
+        "direction",
+        v.code,
+        v.word,
+        f"{v.reason} ({label})",
+        details={**v.details, "date": date, "comparison_date": comparison_date},
+    )
 
 
 # --------------------------------------------------------------------------- seasonality
@@ -241,7 +293,7 @@ def quarter_changes(values: pd.Series, definitions: pd.Series | None = None) -> 
     on the same definition (a missing quarter or a change of definition leaves no change)."""
     s = values.dropna().sort_index()
     out = {}
-    for prev, cur in zip(s.index[:-1], s.index[1:]):
+    for prev, cur in itertools.pairwise(s.index):
         consecutive = (pd.Timestamp(cur).to_period("Q") - pd.Timestamp(prev).to_period("Q")).n == 1
         same = definitions is None or definitions.loc[cur] == definitions.loc[prev]
         if consecutive and same:
@@ -252,14 +304,17 @@ def quarter_changes(values: pd.Series, definitions: pd.Series | None = None) -> 
 @_register(
     "A seasonal pattern within the year",
     "seasonal / no regular pattern",
-    lambda: (f"A quarterly series is called seasonal when, over the last {_count(SEASONAL_YEARS)} years of quarter-on-quarter "
-             f"changes (consecutive quarters on one definition only), every quarter of the year moved the same way "
-             f"each time it was observed, at least two quarters of the year were observed more than once, and both "
-             f"rises and falls occur. In a seasonal series a single quarter's rise or fall is not read as a change "
-             f"of direction."),
+    lambda: (
+        f"A quarterly series is called seasonal when, over the last {_count(SEASONAL_YEARS)} "
+        "years of quarter-on-quarter changes (consecutive quarters on one definition only), "
+        "every quarter of the year moved the same way each time it was observed, at least two "
+        "quarters of the year were observed more than once, and both rises and falls occur. In "
+        "a seasonal series a single quarter's rise or fall is not read as a change of direction."
+    ),
 )
-def seasonality(values: pd.Series, *, definitions: pd.Series | None = None, years: int = SEASONAL_YEARS,
-                end=None) -> Verdict:
+def seasonality(
+    values: pd.Series, *, definitions: pd.Series | None = None, years: int = SEASONAL_YEARS, end=None
+) -> Verdict:
     """Whether quarter-on-quarter changes follow a regular pattern within the year.
 
     Looks at the changes in the ``years`` years up to ``end`` (default: the latest date).
@@ -276,48 +331,71 @@ def seasonality(values: pd.Series, *, definitions: pd.Series | None = None, year
     for d, v in window.items():
         by_month.setdefault(pd.Timestamp(d).month, []).append(v)
     repeated = [m for m, vs in by_month.items() if len(vs) >= 2]
-    details = {"changes": window, "start": start, "end": end,
-               "by_month": {m: list(vs) for m, vs in sorted(by_month.items())}}
+    details = {
+        "changes": window,
+        "start": start,
+        "end": end,
+        "by_month": {m: list(vs) for m, vs in sorted(by_month.items())},
+    }
     if len(repeated) < 2:
-        return Verdict("seasonality", "insufficient", "too few quarters to tell",
-                       f"fewer than two quarters of the year were observed twice in the {_count(years)} years to {end:%B %Y}",
-                       details=details)
+        return Verdict(
+            "seasonality",
+            "insufficient",
+            "too few quarters to tell",
+            f"fewer than two quarters of the year were observed twice in the {_count(years)} years to {end:%B %Y}",
+            details=details,
+        )
     consistent = all(all(v > 0 for v in vs) or all(v < 0 for v in vs) for vs in by_month.values())
     signs = {m: (1 if vs[0] > 0 else -1) for m, vs in by_month.items()}
     if consistent and len(set(signs.values())) == 2:
         ups = [_QUARTER_NAMES[m] for m in sorted(signs) if signs[m] > 0]
         downs = [_QUARTER_NAMES[m] for m in sorted(signs) if signs[m] < 0]
-        reason = (f"in the {_count(years)} years to {end:%B %Y} numbers rose every time in the quarters to {' and '.join(ups)} "
-                  f"and fell every time in the quarters to {' and '.join(downs)}")
+        reason = (
+            f"in the {_count(years)} years to {end:%B %Y} numbers rose every time in the quarters to "
+            f"{' and '.join(ups)} and fell every time in the quarters to {' and '.join(downs)}"
+        )
         return Verdict("seasonality", "seasonal", "seasonal", reason, details={**details, "pattern": signs})
-    reason = (f"in the {_count(years)} years to {end:%B %Y} the same quarter of the year did not always move the same way"
-              if not consistent else f"in the {_count(years)} years to {end:%B %Y} changes were all in one direction")
+    reason = (
+        f"in the {_count(years)} years to {end:%B %Y} the same quarter of the year did not always move the same way"
+        if not consistent
+        else f"in the {_count(years)} years to {end:%B %Y} changes were all in one direction"
+    )
     return Verdict("seasonality", "none", "no regular pattern", reason, details=details)
 
 
 # --------------------------------------------------------------------------- share
 def _clopper_pearson(k: int, n: int, alpha: float = ALPHA) -> tuple[float, float]:
     from scipy.stats import beta
+
     low = 0.0 if k == 0 else float(beta.ppf(alpha / 2, k, n - k + 1))
     high = 1.0 if k == n else float(beta.ppf(1 - alpha / 2, k + 1, n - k))
     return low, high
 
 
-SHARE_WORDS = {"all": "all", "most": "most", "half": "half", "about_half": "about half",
-               "minority": "a minority", "none": "none"}
+SHARE_WORDS = {
+    "all": "all",
+    "most": "most",
+    "half": "half",
+    "about_half": "about half",
+    "minority": "a minority",
+    "none": "none",
+}
 
 
 @_register(
     "Most, half, a minority",
     "all / most / half / a minority / none; about half",
-    lambda: ("\"Most\" means more than half of a stated total, and the total is always given (k of n). When the "
-             "sentence generalises beyond the cases counted (for example from the inspections held to the service as "
-             f"a whole), \"most\" also needs the exact (Clopper-Pearson) {100 * (1 - ALPHA):g}% interval for the "
-             "share to lie wholly above one half, and \"a minority\" wholly below; otherwise the book says "
-             "\"about half\"."),
+    lambda: (
+        '"Most" means more than half of a stated total, and the total is always given (k of n). When the '
+        "sentence generalises beyond the cases counted (for example from the inspections held to the service as "
+        f'a whole), "most" also needs the exact (Clopper-Pearson) {100 * (1 - ALPHA):g}% interval for the '
+        'share to lie wholly above one half, and "a minority" wholly below; otherwise the book says '
+        '"about half".'
+    ),
 )
-def share(k: int, n: int, *, generalise: bool = False, alpha: float = ALPHA,
-          words: Mapping[str, str] | None = None) -> Verdict:
+def share(
+    k: int, n: int, *, generalise: bool = False, alpha: float = ALPHA, words: Mapping[str, str] | None = None
+) -> Verdict:
     """Describe k of n. Codes: ``all``, ``most``, ``half``, ``about_half``, ``minority``, ``none``."""
     k, n = int(k), int(n)
     if n <= 0 or not 0 <= k <= n:
@@ -333,12 +411,12 @@ def share(k: int, n: int, *, generalise: bool = False, alpha: float = ALPHA,
     else:
         code = "most" if 2 * k > n else "minority"
     reason = base
-    details = {"k": k, "n": n, "pct": pct}
+    details: dict[str, Any] = {"k": k, "n": n, "pct": pct}
     if generalise and code in ("most", "minority", "half"):
         low, high = _clopper_pearson(k, n, alpha)
         details["interval"] = (low, high)
         ci = f"exact {100 * (1 - alpha):g}% interval {100 * low:.0f}% to {100 * high:.0f}%"
-        if code == "most" and low <= 0.5 or code == "minority" and high >= 0.5 or code == "half":
+        if (code == "most" and low <= 0.5) or (code == "minority" and high >= 0.5) or code == "half":
             code = "about_half"
             reason = f"{base}; the {ci} includes one half"
         else:
@@ -354,13 +432,22 @@ class PooledGroupsError(ValueError):
 @_register(
     "Worst and best",
     "worst / best (or another superlative); no group stands out",
-    lambda: (f"A group is called the worst or best only if it has the highest (or lowest) share and differs from the "
-             f"runner-up by a two-sided Fisher exact test at the {100 * ALPHA:g}% level. Groups are ranked only "
-             f"within one framework or definition, never pooled across them; a tie for first place is never broken. "
-             f"Otherwise the book says that no group stands out."),
+    lambda: (
+        f"A group is called the worst or best only if it has the highest (or lowest) share and differs from the "
+        f"runner-up by a two-sided Fisher exact test at the {100 * ALPHA:g}% level. Groups are ranked only "
+        f"within one framework or definition, never pooled across them; a tie for first place is never broken. "
+        f"Otherwise the book says that no group stands out."
+    ),
 )
-def leader(groups: Mapping[str, tuple[int, int]] | pd.DataFrame, *, highest: bool = True, word: str = "worst",
-           noun: str = "group", strata: Mapping[str, str] | None = None, alpha: float = ALPHA) -> Verdict:
+def leader(
+    groups: Mapping[str, tuple[int, int]] | pd.DataFrame,
+    *,
+    highest: bool = True,
+    word: str = "worst",
+    noun: str = "group",
+    strata: Mapping[str, str] | None = None,
+    alpha: float = ALPHA,
+) -> Verdict:
     """Pick the group with the highest (``highest=True``) or lowest share k/n, if it stands out.
 
     ``groups`` maps a name to (k, n), or is a DataFrame indexed by name with columns ``k``
@@ -372,32 +459,37 @@ def leader(groups: Mapping[str, tuple[int, int]] | pd.DataFrame, *, highest: boo
     if strata is not None:
         used = {strata[g] for g in groups}
         if len(used) > 1:
-            raise PooledGroupsError(f"leader: groups come from {len(used)} frameworks ({', '.join(sorted(map(str, used)))}); "
-                                    "rank within one framework only")
+            raise PooledGroupsError(
+                f"leader: groups come from {len(used)} frameworks ({', '.join(sorted(map(str, used)))}); "
+                "rank within one framework only"
+            )
     items = [(g, int(k), int(n)) for g, (k, n) in groups.items() if int(n) > 0]
     if len(items) < 2:
         raise ValueError("leader: need at least two groups with cases")
-    ordered = sorted(items, key=lambda t: (t[1] / t[2]), reverse=highest)
+    ordered = sorted(items, key=lambda t: t[1] / t[2], reverse=highest)
     (g1, k1, n1), (g2, k2, n2) = ordered[0], ordered[1]
     none_word = f"no {noun} stands out"
-    details = {"first": (g1, k1, n1), "second": (g2, k2, n2)}
+    details: dict[str, Any] = {"first": (g1, k1, n1), "second": (g2, k2, n2)}
     if k1 * n2 == k2 * n1:
-        return Verdict("leader", "none", none_word,
-                       f"{g1} ({k1} of {n1}) and {g2} ({k2} of {n2}) are tied", details=details)
+        return Verdict(
+            "leader", "none", none_word, f"{g1} ({k1} of {n1}) and {g2} ({k2} of {n2}) are tied", details=details
+        )
     from scipy.stats import fisher_exact
+
     p = float(fisher_exact([[k1, n1 - k1], [k2, n2 - k2]], alternative="two-sided")[1])
     details["p_value"] = p
     versus = f"{g1} {k1} of {n1} ({100 * k1 / n1:.0f}%) against {g2} {k2} of {n2} ({100 * k2 / n2:.0f}%)"
     if p < alpha:
-        return Verdict("leader", "leader", word, f"{versus}: Fisher exact {_p(p)}, below {alpha:g}",
-                       subject=g1, details=details)
-    return Verdict("leader", "none", none_word, f"{versus}: Fisher exact {_p(p)}, not below {alpha:g}",
-                   details=details)
+        return Verdict(
+            "leader", "leader", word, f"{versus}: Fisher exact {_p(p)}, below {alpha:g}", subject=g1, details=details
+        )
+    return Verdict("leader", "none", none_word, f"{versus}: Fisher exact {_p(p)}, not below {alpha:g}", details=details)
 
 
 # --------------------------------------------------------------------------- association
 def _spearman(x: np.ndarray, y: np.ndarray) -> float:
     from scipy.stats import rankdata
+
     rx, ry = rankdata(x), rankdata(y)
     if rx.std() == 0 or ry.std() == 0:
         return 0.0
@@ -408,6 +500,7 @@ def _null_rhos(x: np.ndarray, y: np.ndarray, rng: np.random.Generator, n_perm: i
     """Rank correlations under the null: every permutation when there are at most 8 pairs (exact),
     otherwise ``n_perm`` random ones."""
     from scipy.stats import rankdata
+
     rx, ry = rankdata(x), rankdata(y)
     rx = (rx - rx.mean()) / (rx.std() or 1)
     ry = (ry - ry.mean()) / (ry.std() or 1)
@@ -421,11 +514,13 @@ def _null_rhos(x: np.ndarray, y: np.ndarray, rng: np.random.Generator, n_perm: i
     return (ry[perms] * rx).mean(axis=1), exact
 
 
-def _power_spearman(n: int, alpha: float, effect: float, rng: np.random.Generator, n_sim: int = 2000) -> tuple[float, float]:
+def _power_spearman(
+    n: int, alpha: float, effect: float, rng: np.random.Generator, n_sim: int = 2000
+) -> tuple[float, float]:
     """Power of the two-sided permutation test of the rank correlation against ``effect``
     (bivariate normal data; no ties), and the smallest p-value the test can reach."""
     base = np.arange(n, dtype=float)
-    null, exact = _null_rhos(base, base, rng, 20000)
+    null, _exact = _null_rhos(base, base, rng, 20000)
     abs_null = np.sort(np.abs(null))[::-1]
     total = len(abs_null)
     # smallest attainable p: share of the null at least as extreme as a perfect correlation
@@ -440,7 +535,8 @@ def _power_spearman(n: int, alpha: float, effect: float, rng: np.random.Generato
     if crit is None:
         return 0.0, min_p
     from scipy.stats import rankdata
-    r = 2 * math.sin(math.pi * effect / 6)   # Pearson correlation giving this Spearman correlation
+
+    r = 2 * math.sin(math.pi * effect / 6)  # Pearson correlation giving this Spearman correlation
     xy = rng.multivariate_normal([0, 0], [[1, r], [r, 1]], size=(n_sim, n))
     rx, ry = rankdata(xy[:, :, 0], axis=1), rankdata(xy[:, :, 1], axis=1)
     rx = (rx - rx.mean(axis=1, keepdims=True)) / rx.std(axis=1, keepdims=True)
@@ -452,17 +548,27 @@ def _power_spearman(n: int, alpha: float, effect: float, rng: np.random.Generato
 @_register(
     "Go together",
     "go together / not shown",
-    lambda: (f"Two measures are said to go together only if an exact permutation test of their rank (Spearman) "
-             f"correlation gives p below {ALPHA:g} and, with the number of pairs available, the test had at least "
-             f"{100 * MIN_POWER:.0f}% power to detect a strong association (a rank correlation of "
-             f"{STRONG_RANK_CORRELATION:g}). The test enumerates every permutation for up to eight pairs and draws "
-             f"20,000 at random (with a fixed seed) above that; power is estimated by simulating normally distributed "
-             f"pairs. Otherwise an association is \"not shown\", and the book says whether the test had too little "
-             f"power for that to mean there is none."),
+    lambda: (
+        f"Two measures are said to go together only if an exact permutation test of their rank (Spearman) "
+        f"correlation gives p below {ALPHA:g} and, with the number of pairs available, the test had at least "
+        f"{100 * MIN_POWER:.0f}% power to detect a strong association (a rank correlation of "
+        f"{STRONG_RANK_CORRELATION:g}). The test enumerates every permutation for up to eight pairs and draws "
+        f"20,000 at random (with a fixed seed) above that; power is estimated by simulating normally distributed "
+        f'pairs. Otherwise an association is "not shown", and the book says whether the test had too little '
+        f"power for that to mean there is none."
+    ),
 )
-def association(x: Sequence[float], y: Sequence[float], *, alpha: float = ALPHA, min_power: float = MIN_POWER,
-                effect: float = STRONG_RANK_CORRELATION, seed: int = SEED, n_perm: int = 20000,
-                n_sim: int = 2000) -> Verdict:
+def association(
+    x: Sequence[float],
+    y: Sequence[float],
+    *,
+    alpha: float = ALPHA,
+    min_power: float = MIN_POWER,
+    effect: float = STRONG_RANK_CORRELATION,
+    seed: int = SEED,
+    n_perm: int = 20000,
+    n_sim: int = 2000,
+) -> Verdict:
     """Whether ``x`` and ``y`` go together (paired values; missing pairs dropped).
 
     Codes: ``together``, ``not_shown_low_power`` (the test could not have found a strong
@@ -495,16 +601,25 @@ def association(x: Sequence[float], y: Sequence[float], *, alpha: float = ALPHA,
 @_register(
     "Established or not established",
     "established / not established",
-    lambda: (f"A finding is established when its test rejects the null hypothesis at the {100 * ALPHA:g}% level, or "
-             f"when its {100 * (1 - ALPHA):g}% interval excludes the null value (no difference, an odds "
-             f"ratio of 1). Otherwise it is not established. When the test had less than {100 * MIN_POWER:.0f}% power "
-             f"against the effect that matters, or could not reach the {100 * ALPHA:g}% level at all with the data "
-             f"available, the book says so: then \"not established\" means the data cannot tell, not that there is "
-             f"no effect."),
+    lambda: (
+        f"A finding is established when its test rejects the null hypothesis at the {100 * ALPHA:g}% level, or "
+        f"when its {100 * (1 - ALPHA):g}% interval excludes the null value (no difference, an odds "
+        f"ratio of 1). Otherwise it is not established. When the test had less than {100 * MIN_POWER:.0f}% power "
+        f"against the effect that matters, or could not reach the {100 * ALPHA:g}% level at all with the data "
+        f'available, the book says so: then "not established" means the data cannot tell, not that there is '
+        f"no effect."
+    ),
 )
-def established(*, p_value: float | None = None, interval: tuple[float, float] | None = None,
-                null: float | None = None, power: float | None = None, min_attainable_p: float | None = None,
-                alpha: float = ALPHA, min_power: float = MIN_POWER) -> Verdict:
+def established(
+    *,
+    p_value: float | None = None,
+    interval: tuple[float, float] | None = None,
+    null: float | None = None,
+    power: float | None = None,
+    min_attainable_p: float | None = None,
+    alpha: float = ALPHA,
+    min_power: float = MIN_POWER,
+) -> Verdict:
     """Whether a claim is established by its test (``p_value``) or interval (``interval`` around ``null``).
 
     Codes: ``established``; ``untestable`` (the smallest attainable p is not below alpha);
@@ -520,24 +635,41 @@ def established(*, p_value: float | None = None, interval: tuple[float, float] |
         evidence.append(_p(p_value))
         rejects = rejects or p_value < alpha
     if interval is not None:
+        assert null is not None  # refused above
         low, high = interval
         excludes = not (low <= null <= high)
-        evidence.append(f"{100 * (1 - alpha):g}% interval {low:.2f} to {high:.2f} "
-                        f"{'excludes' if excludes else 'includes'} {null:g}")
+        evidence.append(
+            f"{100 * (1 - alpha):g}% interval {low:.2f} to {high:.2f} {'excludes' if excludes else 'includes'} {null:g}"
+        )
         rejects = rejects or excludes
     text = "; ".join(evidence)
-    details = {"p_value": p_value, "interval": interval, "null": null, "power": power,
-               "min_attainable_p": min_attainable_p}
+    details = {
+        "p_value": p_value,
+        "interval": interval,
+        "null": null,
+        "power": power,
+        "min_attainable_p": min_attainable_p,
+    }
     if rejects:
         return Verdict("established", "established", "established", text, details=details)
     if min_attainable_p is not None and min_attainable_p >= alpha:
-        return Verdict("established", "untestable", "not established",
-                       f"{text}; with these data the smallest possible p is {min_attainable_p:.2f}, so the test "
-                       f"cannot reach {alpha:g}", details=details)
+        return Verdict(
+            "established",
+            "untestable",
+            "not established",
+            f"{text}; with these data the smallest possible p is {min_attainable_p:.2f}, so the test "
+            f"cannot reach {alpha:g}",
+            details=details,
+        )
     if power is not None and power < min_power:
-        return Verdict("established", "not_established_low_power", "not established",
-                       f"{text}; the test had {100 * power:.0f}% power, below {100 * min_power:.0f}%, so this does "
-                       f"not show there is no effect", details=details)
+        return Verdict(
+            "established",
+            "not_established_low_power",
+            "not established",
+            f"{text}; the test had {100 * power:.0f}% power, below {100 * min_power:.0f}%, so this does "
+            f"not show there is no effect",
+            details=details,
+        )
     return Verdict("established", "not_established", "not established", text, details=details)
 
 
@@ -548,6 +680,7 @@ CHANGED = {"up": "rose", "down": "fell", "no_change": "no detectable change", "u
 
 def _fisher_p(k1: int, n1: int, k2: int, n2: int) -> float:
     from scipy.stats import fisher_exact
+
     return float(fisher_exact([[k1, n1 - k1], [k2, n2 - k2]], alternative="two-sided")[1])
 
 
@@ -561,15 +694,23 @@ def min_attainable_fisher_p(n1: int, n2: int, total: int) -> float:
 @_register(
     "Rose, fell or no detectable change (two shares)",
     "rose / fell / no detectable change; too few to tell",
-    lambda: (f"A share (for example of inspections rated Inadequate) is said to have risen or fallen between two "
-             f"periods only if a two-sided Fisher exact test of the two counts gives p below {ALPHA:g}; otherwise "
-             f"there is \"no detectable change\", and the book gives the Newcombe {100 * (1 - ALPHA):g}% interval for "
-             f"the change so that the reader sees how large a change the data cannot rule out. When no table with "
-             f"these totals could reach p below {ALPHA:g}, the book says there are too few to tell. The two periods "
-             f"are compared only within one framework or definition."),
+    lambda: (
+        f"A share (for example of inspections rated Inadequate) is said to have risen or fallen between two "
+        f"periods only if a two-sided Fisher exact test of the two counts gives p below {ALPHA:g}; otherwise "
+        f'there is "no detectable change", and the book gives the Newcombe {100 * (1 - ALPHA):g}% interval for '
+        f"the change so that the reader sees how large a change the data cannot rule out. When no table with "
+        f"these totals could reach p below {ALPHA:g}, the book says there are too few to tell. The two periods "
+        f"are compared only within one framework or definition."
+    ),
 )
-def change(before: tuple[int, int], after: tuple[int, int], *, labels: tuple[str, str] = ("before", "after"),
-           alpha: float = ALPHA, words: Mapping[str, str] | None = None) -> Verdict:
+def change(
+    before: tuple[int, int],
+    after: tuple[int, int],
+    *,
+    labels: tuple[str, str] = ("before", "after"),
+    alpha: float = ALPHA,
+    words: Mapping[str, str] | None = None,
+) -> Verdict:
     """Whether the share k/n changed from ``before`` = (k, n) to ``after`` = (k, n).
 
     Codes: ``up``, ``down``, ``no_change``, ``untestable`` (the smallest p attainable with
@@ -582,23 +723,31 @@ def change(before: tuple[int, int], after: tuple[int, int], *, labels: tuple[str
         if n <= 0 or not 0 <= k <= n:
             raise ValueError(f"change: need 0 <= k <= n and n > 0 (got {k} of {n})")
     from statsmodels.stats.proportion import confint_proportions_2indep
+
     p = _fisher_p(k1, n1, k2, n2)
     min_p = min_attainable_fisher_p(n1, n2, k1 + k2)
     low, high = confint_proportions_2indep(k2, n2, k1, n1, method="newcomb", compare="diff", alpha=alpha)
     s1, s2 = k1 / n1, k2 / n2
     a, b = labels
     counts = f"{k1} of {n1} ({100 * s1:.0f}%) in {a} against {k2} of {n2} ({100 * s2:.0f}%) in {b}"
-    ci = (f"{100 * (1 - alpha):g}% interval for the change {100 * low:+.0f} to {100 * high:+.0f} "
-          f"percentage points")
-    details = {"before": (k1, n1), "after": (k2, n2), "p_value": p, "min_attainable_p": min_p,
-               "interval": (float(low), float(high)), "labels": labels}
+    ci = f"{100 * (1 - alpha):g}% interval for the change {100 * low:+.0f} to {100 * high:+.0f} percentage points"
+    details = {
+        "before": (k1, n1),
+        "after": (k2, n2),
+        "p_value": p,
+        "min_attainable_p": min_p,
+        "interval": (float(low), float(high)),
+        "labels": labels,
+    }
     if p < alpha:
         code = "up" if s2 > s1 else "down"
         reason = f"{counts}: Fisher exact {_p(p)}, below {alpha:g}; {ci}"
     elif min_p >= alpha:
         code = "untestable"
-        reason = (f"{counts}: with these totals the smallest possible p is {min_p:.2f}, so no change could be "
-                  f"detected at {alpha:g}")
+        reason = (
+            f"{counts}: with these totals the smallest possible p is {min_p:.2f}, so no change could be "
+            f"detected at {alpha:g}"
+        )
     else:
         code = "no_change"
         reason = f"{counts}: Fisher exact {_p(p)}, not below {alpha:g}; {ci}"
@@ -621,15 +770,16 @@ def _homogeneity_exact(ks: Sequence[int], ns: Sequence[int], max_states: int = M
     ``(p_value, min_attainable_p)`` for the upper tail of T (Pearson's X^2 increases with T when
     the margins are fixed), or None when the enumeration would be too large."""
     from math import comb
+
     total_k, total_n = sum(ks), sum(ns)
-    t_obs = sum(k * k / n for k, n in zip(ks, ns))
-    remaining = [sum(ns[i + 1:]) for i in range(len(ns))]
+    t_obs = sum(k * k / n for k, n in zip(ks, ns, strict=True))
+    remaining = [sum(ns[i + 1 :]) for i in range(len(ns))]
     states: dict[tuple[int, float], int] = {(0, 0.0): 1}
     for i, n in enumerate(ns):
         nxt: dict[tuple[int, float], int] = {}
         for (kc, t), w in states.items():
-            for k in range(0, min(n, total_k - kc) + 1):
-                if kc + k + remaining[i] < total_k:   # the later groups could not make up the total
+            for k in range(min(n, total_k - kc) + 1):
+                if kc + k + remaining[i] < total_k:  # the later groups could not make up the total
                     continue
                 key = (kc + k, round(t + k * k / n, 9))
                 nxt[key] = nxt.get(key, 0) + w * comb(n, k)
@@ -643,16 +793,15 @@ def _homogeneity_exact(ks: Sequence[int], ns: Sequence[int], max_states: int = M
     return extreme / denominator, final[t_max] / denominator
 
 
-def _homogeneity_monte_carlo(ks: Sequence[int], ns: Sequence[int], seed: int, n_perm: int,
-                             batch: int = 5_000) -> float:
+def _homogeneity_monte_carlo(ks: Sequence[int], ns: Sequence[int], seed: int, n_perm: int, batch: int = 5_000) -> float:
     """Monte Carlo version of :func:`_homogeneity_exact`: the share of ``n_perm`` random
     arrangements (seeded) at least as uneven as the one observed, counting the observed one."""
     membership = np.zeros((sum(ns), len(ns)))
     membership[np.arange(sum(ns)), np.repeat(np.arange(len(ns)), ns)] = 1
     outcome = np.zeros(sum(ns))
-    outcome[:sum(ks)] = 1
+    outcome[: sum(ks)] = 1
     n_arr = np.asarray(ns, dtype=float)
-    t_obs = float(sum(k * k / n for k, n in zip(ks, ns)))
+    t_obs = float(sum(k * k / n for k, n in zip(ks, ns, strict=True)))
     rng = np.random.default_rng(seed)
     extreme, done = 0, 0
     while done < n_perm:
@@ -667,19 +816,28 @@ def _homogeneity_monte_carlo(ks: Sequence[int], ns: Sequence[int], seed: int, n_
 @_register(
     "Groups differ or no difference shown",
     "differ / no difference shown; too few to tell",
-    lambda: (f"Several groups (for example regions, within one inspection framework) are said to differ in a share "
-             f"only if an exact test of homogeneity gives p below {ALPHA:g}. The test keeps each group's number of "
-             f"cases and the total with the feature fixed, considers every way the feature could have been spread "
-             f"across the groups, and counts how often the spread is at least as uneven (by Pearson's chi-squared "
-             f"statistic) as the one observed. When there are too many arrangements to list, it draws "
-             f"{N_PERMUTATIONS:,} random ones with a fixed seed ({SEED}) instead. Groups from different frameworks are "
-             f"never tested together. When no arrangement could reach p below {ALPHA:g}, the book says there are "
-             f"too few to tell."),
+    lambda: (
+        f"Several groups (for example regions, within one inspection framework) are said to differ in a share "
+        f"only if an exact test of homogeneity gives p below {ALPHA:g}. The test keeps each group's number of "
+        f"cases and the total with the feature fixed, considers every way the feature could have been spread "
+        f"across the groups, and counts how often the spread is at least as uneven (by Pearson's chi-squared "
+        f"statistic) as the one observed. When there are too many arrangements to list, it draws "
+        f"{N_PERMUTATIONS:,} random ones with a fixed seed ({SEED}) instead. Groups from different frameworks are "
+        f"never tested together. When no arrangement could reach p below {ALPHA:g}, the book says there are "
+        f"too few to tell."
+    ),
 )
-def differ(groups: Mapping[str, tuple[int, int]] | pd.DataFrame, *, noun: str = "group",
-           strata: Mapping[str, str] | None = None, alpha: float = ALPHA, seed: int = SEED,
-           n_perm: int = N_PERMUTATIONS, max_states: int = MAX_EXACT_STATES,
-           words: Mapping[str, str] | None = None) -> Verdict:
+def differ(
+    groups: Mapping[str, tuple[int, int]] | pd.DataFrame,
+    *,
+    noun: str = "group",
+    strata: Mapping[str, str] | None = None,
+    alpha: float = ALPHA,
+    seed: int = SEED,
+    n_perm: int = N_PERMUTATIONS,
+    max_states: int = MAX_EXACT_STATES,
+    words: Mapping[str, str] | None = None,
+) -> Verdict:
     """Whether the shares k/n of several groups differ (exact conditional test, Pearson statistic).
 
     ``groups`` maps a name to (k, n), or is a DataFrame indexed by name with columns ``k`` and
@@ -693,8 +851,10 @@ def differ(groups: Mapping[str, tuple[int, int]] | pd.DataFrame, *, noun: str = 
     if strata is not None:
         used = {strata[g] for g in groups}
         if len(used) > 1:
-            raise PooledGroupsError(f"differ: groups come from {len(used)} frameworks "
-                                    f"({', '.join(sorted(map(str, used)))}); test within one framework only")
+            raise PooledGroupsError(
+                f"differ: groups come from {len(used)} frameworks "
+                f"({', '.join(sorted(map(str, used)))}); test within one framework only"
+            )
     items = [(g, int(k), int(n)) for g, (k, n) in groups.items() if int(n) > 0]
     for g, k, n in items:
         if not 0 <= k <= n:
@@ -704,13 +864,22 @@ def differ(groups: Mapping[str, tuple[int, int]] | pd.DataFrame, *, noun: str = 
     ks, ns = [k for _, k, _ in items], [n for _, _, n in items]
     total_k, total_n = sum(ks), sum(ns)
     share = total_k / total_n
-    chi2 = 0.0 if share in (0, 1) else (sum(k * k / n for k, n in zip(ks, ns)) - total_k ** 2 / total_n) / (share * (1 - share))
+    chi2 = (
+        0.0
+        if share in (0, 1)
+        else (sum(k * k / n for k, n in zip(ks, ns, strict=True)) - total_k**2 / total_n) / (share * (1 - share))
+    )
     details = {"groups": len(items), "n": total_n, "k": total_k, "chi2": chi2}
     size = f"{_count(len(items))} {noun}s, {total_n} cases"
     if share in (0, 1):
         details.update(p_value=1.0, min_attainable_p=1.0, exact=True)
-        return Verdict("differ", "untestable", _words(words, DIFFER, "untestable"),
-                       f"{size}: every case has the same outcome, so there is nothing to compare", details=details)
+        return Verdict(
+            "differ",
+            "untestable",
+            _words(words, DIFFER, "untestable"),
+            f"{size}: every case has the same outcome, so there is nothing to compare",
+            details=details,
+        )
     exact = _homogeneity_exact(ks, ns, max_states)
     if exact is not None:
         p, min_p = exact
@@ -723,17 +892,28 @@ def differ(groups: Mapping[str, tuple[int, int]] | pd.DataFrame, *, noun: str = 
     if p < alpha:
         return Verdict("differ", "differ", _words(words, DIFFER, "differ"), f"{test}, below {alpha:g}", details=details)
     if min_p is not None and min_p >= alpha:
-        return Verdict("differ", "untestable", _words(words, DIFFER, "untestable"),
-                       f"{test}; with these totals the smallest possible p is {min_p:.2f}, so no difference could "
-                       f"be detected at {alpha:g}", details=details)
-    return Verdict("differ", "not_shown", _words(words, DIFFER, "not_shown"), f"{test}, not below {alpha:g}",
-                   details=details)
+        return Verdict(
+            "differ",
+            "untestable",
+            _words(words, DIFFER, "untestable"),
+            f"{test}; with these totals the smallest possible p is {min_p:.2f}, so no difference could "
+            f"be detected at {alpha:g}",
+            details=details,
+        )
+    return Verdict(
+        "differ", "not_shown", _words(words, DIFFER, "not_shown"), f"{test}, not below {alpha:g}", details=details
+    )
 
 
 # --------------------------------------------------------------------------- against a baseline
 #: Word sets for the baseline rule.
-BASELINE = {"above": "higher than", "below": "lower than", "not_shown": "not shown to differ from",
-            "not_shown_low_power": "not shown to differ from", "untestable": "too few to tell against"}
+BASELINE = {
+    "above": "higher than",
+    "below": "lower than",
+    "not_shown": "not shown to differ from",
+    "not_shown_low_power": "not shown to differ from",
+    "untestable": "too few to tell against",
+}
 #: The departure from a baseline the sign test should be able to detect: this share of values
 #: on one side of it (three in four).
 SIGN_TEST_EFFECT = 0.75
@@ -743,6 +923,7 @@ def _sign_power(n: int, alpha: float, effect: float) -> tuple[float, float]:
     """Power of the two-sided exact sign test with n values against ``effect`` (the probability
     that a value lies above the baseline), and the smallest p-value the test can give."""
     from scipy.stats import binom, binomtest
+
     rejecting = [x for x in range(n + 1) if binomtest(x, n, 0.5).pvalue < alpha]
     power = float(sum(binom.pmf(x, n, effect) for x in rejecting))
     return power, float(binomtest(n, n, 0.5).pvalue)
@@ -751,16 +932,25 @@ def _sign_power(n: int, alpha: float, effect: float) -> tuple[float, float]:
 @_register(
     "Higher or lower than a baseline",
     "higher than / lower than / not shown to differ from a national figure",
-    lambda: (f"A set of local values (for example the vacancy rates of the inspected PDUs that publish one) is said "
-             f"to be higher or lower than a national figure only if an exact two-sided sign test (how many lie above "
-             f"against how many lie below) gives p below {ALPHA:g}. The book gives the number of values and the "
-             f"smallest p the test could reach with them, and says when the test had less than "
-             f"{100 * MIN_POWER:.0f}% power to detect a clear departure ({100 * SIGN_TEST_EFFECT:.0f}% of values on "
-             f"one side): then \"not shown\" means the data cannot tell."),
+    lambda: (
+        f"A set of local values (for example the vacancy rates of the inspected PDUs that publish one) is said "
+        f"to be higher or lower than a national figure only if an exact two-sided sign test (how many lie above "
+        f"against how many lie below) gives p below {ALPHA:g}. The book gives the number of values and the "
+        f"smallest p the test could reach with them, and says when the test had less than "
+        f"{100 * MIN_POWER:.0f}% power to detect a clear departure ({100 * SIGN_TEST_EFFECT:.0f}% of values on "
+        f'one side): then "not shown" means the data cannot tell.'
+    ),
 )
-def against_baseline(values: Sequence[float], baseline: float, *, unit: str = "", alpha: float = ALPHA,
-                     min_power: float = MIN_POWER, effect: float = SIGN_TEST_EFFECT,
-                     words: Mapping[str, str] | None = None) -> Verdict:
+def against_baseline(
+    values: Sequence[float],
+    baseline: float,
+    *,
+    unit: str = "",
+    alpha: float = ALPHA,
+    min_power: float = MIN_POWER,
+    effect: float = SIGN_TEST_EFFECT,
+    words: Mapping[str, str] | None = None,
+) -> Verdict:
     """Whether ``values`` lie above or below ``baseline`` more often than chance (exact sign test;
     values equal to the baseline are set aside).
 
@@ -769,6 +959,7 @@ def against_baseline(values: Sequence[float], baseline: float, *, unit: str = ""
     ``min_attainable_p``.
     """
     from scipy.stats import binomtest
+
     vals = [float(v) for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
     if not vals:
         raise ValueError("against_baseline: no values")
@@ -777,33 +968,56 @@ def against_baseline(values: Sequence[float], baseline: float, *, unit: str = ""
     above = sum(v > baseline for v in vals)
     below = sum(v < baseline for v in vals)
     n = above + below
-    details = {"n": len(vals), "above": above, "below": below, "ties": len(vals) - n,
-               "median": float(np.median(vals)), "baseline": float(baseline)}
+    details = {
+        "n": len(vals),
+        "above": above,
+        "below": below,
+        "ties": len(vals) - n,
+        "median": float(np.median(vals)),
+        "baseline": float(baseline),
+    }
     counts = f"{above} of {len(vals)} above {baseline:g}{unit} and {below} below"
     if n == 0:
         details.update(p_value=1.0, power=0.0, min_attainable_p=1.0)
-        return Verdict("against_baseline", "untestable", _words(words, BASELINE, "untestable"),
-                       f"{counts}: every value equals the baseline", details=details)
+        return Verdict(
+            "against_baseline",
+            "untestable",
+            _words(words, BASELINE, "untestable"),
+            f"{counts}: every value equals the baseline",
+            details=details,
+        )
     p = float(binomtest(above, n, 0.5).pvalue)
     power, min_p = _sign_power(n, alpha, effect)
     details.update(p_value=p, power=power, min_attainable_p=min_p)
     test = f"{counts}: exact sign test {_p(p)}"
     if p < alpha:
         code = "above" if above > below else "below"
-        return Verdict("against_baseline", code, _words(words, BASELINE, code), f"{test}, below {alpha:g}",
-                       details=details)
+        return Verdict(
+            "against_baseline", code, _words(words, BASELINE, code), f"{test}, below {alpha:g}", details=details
+        )
     if min_p >= alpha:
-        return Verdict("against_baseline", "untestable", _words(words, BASELINE, "untestable"),
-                       f"{test}; with {n} values the smallest possible p is {min_p:.2f}, so the test cannot reach "
-                       f"{alpha:g}", details=details)
-    power_text = (f"with {n} values the smallest possible p is {min_p:.3f}, and the test had {100 * power:.0f}% power "
-                  f"to detect {100 * effect:.0f}% of values on one side")
+        return Verdict(
+            "against_baseline",
+            "untestable",
+            _words(words, BASELINE, "untestable"),
+            f"{test}; with {n} values the smallest possible p is {min_p:.2f}, so the test cannot reach {alpha:g}",
+            details=details,
+        )
+    power_text = (
+        f"with {n} values the smallest possible p is {min_p:.3f}, and the test had {100 * power:.0f}% power "
+        f"to detect {100 * effect:.0f}% of values on one side"
+    )
     if power < min_power:
-        return Verdict("against_baseline", "not_shown_low_power", _words(words, BASELINE, "not_shown_low_power"),
-                       f"{test}; {power_text}, below the {100 * min_power:.0f}% needed, so the absence of evidence "
-                       f"says little", details=details)
-    return Verdict("against_baseline", "not_shown", _words(words, BASELINE, "not_shown"), f"{test}; {power_text}",
-                   details=details)
+        return Verdict(
+            "against_baseline",
+            "not_shown_low_power",
+            _words(words, BASELINE, "not_shown_low_power"),
+            f"{test}; {power_text}, below the {100 * min_power:.0f}% needed, so the absence of evidence says little",
+            details=details,
+        )
+    return Verdict(
+        "against_baseline", "not_shown", _words(words, BASELINE, "not_shown"), f"{test}; {power_text}", details=details
+    )
 
 
 # --------------------------------------------------------------------------- against a stated level
@@ -814,14 +1028,23 @@ LEVEL = {"above": "above", "below": "below", "at": "at"}
 @_register(
     "Above or below a stated level",
     "above / below / at a stated level",
-    lambda: ("A single published figure (for example the national average workload on the Ministry's workload tool) "
-             "is said to be above or below a stated level (for example the level at which the Ministry treats a "
-             "workload as excessive) by comparing the two published numbers, with no tolerance; equal figures are "
-             "\"at\" the level. No test is made, because the figure is not a sample; the book says when the figure "
-             "is an average, since an average above a level does not mean that every practitioner is above it."),
+    lambda: (
+        "A single published figure (for example the national average workload on the Ministry's workload tool) "
+        "is said to be above or below a stated level (for example the level at which the Ministry treats a "
+        "workload as excessive) by comparing the two published numbers, with no tolerance; equal figures are "
+        '"at" the level. No test is made, because the figure is not a sample; the book says when the figure '
+        "is an average, since an average above a level does not mean that every practitioner is above it."
+    ),
 )
-def above_level(value: float, level: float, *, unit: str = "", what: str = "the figure", level_name: str = "the level",
-                words: Mapping[str, str] | None = None) -> Verdict:
+def above_level(
+    value: float,
+    level: float,
+    *,
+    unit: str = "",
+    what: str = "the figure",
+    level_name: str = "the level",
+    words: Mapping[str, str] | None = None,
+) -> Verdict:
     """Whether ``value`` is above, below or at ``level``. Codes: ``above``, ``below``, ``at``."""
     for v in (value, level):
         if v is None or (isinstance(v, float) and math.isnan(v)):
@@ -829,32 +1052,48 @@ def above_level(value: float, level: float, *, unit: str = "", what: str = "the 
     value, level = float(value), float(level)
     code = "above" if value > level else "below" if value < level else "at"
     reason = f"{what}, {_num(value, unit)}, is {LEVEL[code]} {level_name}, {_num(level, unit)}"
-    return Verdict("above_level", code, _words(words, LEVEL, code), reason,
-                   details={"value": value, "level": level, "difference": value - level})
+    return Verdict(
+        "above_level",
+        code,
+        _words(words, LEVEL, code),
+        reason,
+        details={"value": value, "level": level, "difference": value - level},
+    )
 
 
 # --------------------------------------------------------------------------- who reported a figure
 #: Word templates for the attribution rule ({publisher} is filled in).
-REPORTED = {"primary": "published by {publisher}", "mirror": "published by {publisher}",
-            "secondary": "reported by {publisher}"}
+REPORTED = {
+    "primary": "published by {publisher}",
+    "mirror": "published by {publisher}",
+    "secondary": "reported by {publisher}",
+}
 _SOURCE_CLASSES = ("primary", "mirror", "secondary")
 
 
 @_register(
     "Reported by",
     "published by / reported by (a named publisher)",
-    lambda: ("Each figure's source is classed by its address, as on the About the data page: the publisher's own page "
-             "(primary), a copy of an official document (mirror), or a news report or blog (secondary); a table's "
-             "source_type column, where it has one, must agree with that class. A figure resting only on a secondary "
-             "source is introduced as \"reported by\" its publisher wherever the book states it, including the key "
-             "findings on the landing page, so that a reader knows it has not been read in the original."),
+    lambda: (
+        "Each figure's source is classed by its address, as on the About the data page: the publisher's own page "
+        "(primary), a copy of an official document (mirror), or a news report or blog (secondary); a table's "
+        "source_type column, where it has one, must agree with that class. A figure resting only on a secondary "
+        'source is introduced as "reported by" its publisher wherever the book states it, including the key '
+        "findings on the landing page, so that a reader knows it has not been read in the original."
+    ),
 )
-def reported_by(publisher: str, *, source_type: str | None = None, addresses: str | None = None,
-                words: Mapping[str, str] | None = None) -> Verdict:
+def reported_by(
+    publisher: str,
+    *,
+    source_type: str | None = None,
+    addresses: str | None = None,
+    words: Mapping[str, str] | None = None,
+) -> Verdict:
     """How to attribute a figure: ``source_type`` (primary / mirror / secondary) when the table
     records it, otherwise the class of ``addresses`` (``' ; '``-separated). Codes: the class.
     ``word`` is the attribution with the publisher filled in, e.g. 'reported by Channel 4 News'."""
     from .provenance import classify_row
+
     if not str(publisher or "").strip():
         raise ValueError("reported_by: name the publisher")
     if source_type is None or (isinstance(source_type, float) and math.isnan(source_type)):
@@ -867,8 +1106,17 @@ def reported_by(publisher: str, *, source_type: str | None = None, addresses: st
         basis = f"the table records the source as {code}"
     if code not in _SOURCE_CLASSES:
         raise ValueError(f"reported_by: unknown source class {code!r} (expected one of {', '.join(_SOURCE_CLASSES)})")
-    meaning = {"primary": "the publisher's own page", "mirror": "a copy of an official document",
-               "secondary": "a news report or blog, not the original"}[code]
+    meaning = {
+        "primary": "the publisher's own page",
+        "mirror": "a copy of an official document",
+        "secondary": "a news report or blog, not the original",
+    }[code]
     word = _words(words, REPORTED, code).format(publisher=publisher)
-    return Verdict("reported_by", code, word, f"{basis}: {meaning}", subject=publisher,
-                   details={"publisher": publisher, "class": code})
+    return Verdict(
+        "reported_by",
+        code,
+        word,
+        f"{basis}: {meaning}",
+        subject=publisher,
+        details={"publisher": publisher, "class": code},
+    )

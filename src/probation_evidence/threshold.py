@@ -59,8 +59,9 @@ deterministic for a given seed.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Sequence
+from typing import Any, Literal, TypedDict, cast
 
 import numpy as np
 import pandas as pd
@@ -149,7 +150,7 @@ class SegmentedFit:
     def coef(self, term: str, what: str = "estimate") -> float:
         """One number from the coefficient table, e.g. ``coef("slope_change", "ci_low")``."""
         row = self.coefficients.set_index("term").loc[term]
-        return float(row[what])
+        return float(cast(float, row[what]))  # a cell of a numeric column (terms are unique)
 
     def predict(self, caseload: Sequence[float] | np.ndarray | float) -> np.ndarray:
         """Fitted probability of a sufficient case at the given caseload(s)."""
@@ -178,9 +179,7 @@ class SegmentedFit:
             "loglik_linear": float(self.loglik_linear),
             "lr_statistic": float(self.lr_statistic),
             "lr_pvalue_naive": float(self.lr_pvalue_naive),
-            "lr_pvalue_bootstrap": (
-                None if self.lr_pvalue_bootstrap is None else float(self.lr_pvalue_bootstrap)
-            ),
+            "lr_pvalue_bootstrap": (None if self.lr_pvalue_bootstrap is None else float(self.lr_pvalue_bootstrap)),
             "n_null_sim": int(self.n_null_sim),
             "cov_type": self.cov_type,
             "dispersion": None if self.dispersion is None else float(self.dispersion),
@@ -537,9 +536,7 @@ def _hinge_profile_many(
         mp = Mb * prob
         r = Kb - mp
         w = mp * (1 - prob)
-        g = np.stack(
-            [r.sum(-1, dtype=np.float64), r @ xs, np.einsum("dgu,gu->dg", r, H)], axis=-1
-        ).astype(float)
+        g = np.stack([r.sum(-1, dtype=np.float64), r @ xs, np.einsum("dgu,gu->dg", r, H)], axis=-1).astype(float)
         s00 = w.sum(-1, dtype=np.float64)
         s01, s11 = (w @ xs).astype(float), (w @ x2).astype(float)
         s02 = np.einsum("dgu,gu->dg", w, H).astype(float)
@@ -578,9 +575,7 @@ def _one_hot(codes: np.ndarray, n: int):
     """Sparse (len(codes) x n) indicator matrix: sums rows sharing a code."""
     from scipy import sparse
 
-    return sparse.csr_matrix(
-        (np.ones(codes.size), (np.arange(codes.size), codes)), shape=(codes.size, n)
-    )
+    return sparse.csr_matrix((np.ones(codes.size), (np.arange(codes.size), codes)), shape=(codes.size, n))
 
 
 # ---------------------------------------------------------------------------
@@ -624,9 +619,7 @@ def _coefficient_table(res) -> pd.DataFrame:
     """Intercept, slope before, slope change and slope after with Wald 95% CIs."""
     params = np.asarray(res.params, dtype=float)
     cov = np.asarray(res.cov_params(), dtype=float)
-    contrasts = np.array(
-        [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [0.0, 1.0, 1.0]]
-    )
+    contrasts = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [0.0, 1.0, 1.0]])
     est = contrasts @ params
     se = np.sqrt(np.einsum("ij,jk,ik->i", contrasts, cov, contrasts))
     return pd.DataFrame(
@@ -640,9 +633,7 @@ def _coefficient_table(res) -> pd.DataFrame:
     )
 
 
-def _common_warnings(
-    grid: np.ndarray, ll: np.ndarray, best: float, inside: np.ndarray
-) -> list[str]:
+def _common_warnings(grid: np.ndarray, ll: np.ndarray, best: float, inside: np.ndarray) -> list[str]:
     notes: list[str] = []
     finite = ll[np.isfinite(ll)]
     if finite.size < ll.size:
@@ -869,8 +860,7 @@ def bootstrap_breakpoint(
         notes.append(f"Only {n_units} clusters were resampled; the interval may be unreliable.")
     if edge > 0.1:
         notes.append(
-            f"{edge:.0%} of replicates put the breakpoint at the edge of the grid; "
-            "the bend is poorly located."
+            f"{edge:.0%} of replicates put the breakpoint at the edge of the grid; the bend is poorly located."
         )
     if ok.size < n_boot:
         notes.append(f"{n_boot - ok.size} replicate(s) could not be fitted.")
@@ -955,11 +945,7 @@ def fit_grouped_segmented(
     order = np.argsort(mid)
     mid, k, m = mid[order], k[order], m[order]
 
-    grid = (
-        _grouped_grid(mid, step)
-        if breakpoints is None
-        else np.asarray(breakpoints, dtype=float).ravel()
-    )
+    grid = _grouped_grid(mid, step) if breakpoints is None else np.asarray(breakpoints, dtype=float).ravel()
     if grid.size == 0:
         raise ValueError("no candidate breakpoints between the band midpoints")
 
@@ -979,8 +965,7 @@ def fit_grouped_segmented(
     if mid.size < 4:
         notes.insert(
             0,
-            f"Only {mid.size} bands: the hinge model is saturated and the breakpoint "
-            "is not identified.",
+            f"Only {mid.size} bands: the hinge model is saturated and the breakpoint is not identified.",
         )
     res, _ = _grouped_glm_at(mid, k, m, best)
     # statsmodels' separation check fires whenever a grouped fit reproduces the
@@ -993,8 +978,7 @@ def fit_grouped_segmented(
     dispersion = pearson / df_resid if df_resid > 0 else None
     if dispersion is not None and dispersion > 1.5:
         notes.append(
-            f"Pearson dispersion {dispersion:.2g} > 1: extra-binomial variation; "
-            "Wald intervals are too narrow."
+            f"Pearson dispersion {dispersion:.2g} > 1: extra-binomial variation; Wald intervals are too narrow."
         )
 
     lr = max(0.0, 2.0 * (float(ll[best_i]) - ll_lin))
@@ -1007,7 +991,7 @@ def fit_grouped_segmented(
 
     return SegmentedFit(
         method="grouped binomial",
-        n=int(round(m.sum())),
+        n=round(m.sum()),
         n_sufficient=float(k.sum()),
         n_groups=int(mid.size),
         breakpoint=best,
@@ -1035,9 +1019,7 @@ def fit_band_table(df: pd.DataFrame, **kwargs: Any) -> SegmentedFit:
     :func:`fit_grouped_segmented`.
     """
     clean = check_band_level(df)
-    return fit_grouped_segmented(
-        clean["band_mid"], clean["n_sufficient"], clean["n_cases"], **kwargs
-    )
+    return fit_grouped_segmented(clean["band_mid"], clean["n_sufficient"], clean["n_cases"], **kwargs)
 
 
 # ---------------------------------------------------------------------------
@@ -1094,6 +1076,13 @@ class Cells:
     group: np.ndarray
     n_groups: int
     level: Literal["practitioner", "caseload value", "band"]
+    # Derived in __post_init__ (not arguments, not compared): the distinct caseloads, each cell's
+    # index among them, the cells-to-caseloads summing matrix, and the counts per distinct caseload.
+    xu: np.ndarray = field(init=False, repr=False, compare=False)
+    codes: np.ndarray = field(init=False, repr=False, compare=False)
+    _to_xu: Any = field(init=False, repr=False, compare=False)  # a scipy.sparse matrix
+    ku: np.ndarray = field(init=False, repr=False, compare=False)
+    mu: np.ndarray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         xu, codes = np.unique(self.x, return_inverse=True)
@@ -1113,7 +1102,7 @@ class Cells:
 
     @property
     def n_cases(self) -> int:
-        return int(round(self.m.sum()))
+        return round(self.m.sum())
 
     def to_unique(self, K: np.ndarray) -> np.ndarray:
         """Sum cell counts (D, cells) to the distinct caseloads (D, u)."""
@@ -1183,9 +1172,7 @@ def _spline_basis(cells: Cells):
     if cells.xu.size < SPLINE_DF + 2:
         return None
     x_cases = np.repeat(cells.x, np.rint(cells.m).astype(int))
-    info = patsy.dmatrix(
-        f"cr(x, df={SPLINE_DF}, constraints='center')", {"x": x_cases}
-    ).design_info
+    info = patsy.dmatrix(f"cr(x, df={SPLINE_DF}, constraints='center')", {"x": x_cases}).design_info
     return np.asarray(patsy.build_design_matrices([info], {"x": cells.xu})[0], dtype=float)
 
 
@@ -1265,9 +1252,7 @@ def _fit_random_intercept(cells: Cells, X: np.ndarray, n_nodes: int = GH_NODES):
     return beta, float(res.x[-1]), -float(res.fun)
 
 
-def _simulate_cells(
-    cells: Cells, eta_u: np.ndarray, sigma: float, n: int, rng: np.random.Generator
-) -> np.ndarray:
+def _simulate_cells(cells: Cells, eta_u: np.ndarray, sigma: float, n: int, rng: np.random.Generator) -> np.ndarray:
     """n simulated copies of the cell counts (n, cells) from a fitted curve ``eta_u``.
 
     Every copy keeps the data's practitioners, their caseloads and numbers of
@@ -1304,9 +1289,7 @@ def _sup_lr_scaled(cells: Cells, grid: np.ndarray, Ku: np.ndarray, Kc: np.ndarra
     return sup_lr / phi, sup_lr, phi
 
 
-def _qaic_threshold_gap(
-    cells: Cells, grid: np.ndarray, designs: dict, Ku: np.ndarray, Kc: np.ndarray
-) -> np.ndarray:
+def _qaic_threshold_gap(cells: Cells, grid: np.ndarray, designs: dict, Ku: np.ndarray, Kc: np.ndarray) -> np.ndarray:
     """QAIC(spline) - min(QAIC(hinge), QAIC(step)) for D data sets (positive: a threshold model wins)."""
     Mu = np.broadcast_to(cells.mu, Ku.shape)
     S = designs["spline"]
@@ -1322,7 +1305,18 @@ def _qaic_threshold_gap(
     return q_spline - q_thr
 
 
-def _robust_wald(cells: Cells, X: np.ndarray, term: int) -> dict[str, float]:
+class WaldTest(TypedDict):
+    """One coefficient's test (:func:`_robust_wald`): estimate, standard error, 95% CI, p and method."""
+
+    estimate: float
+    std_err: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    method: str
+
+
+def _robust_wald(cells: Cells, X: np.ndarray, term: int) -> WaldTest:
     """Estimate, standard error, 95% CI and p for one coefficient of a logistic fit.
 
     Clustered cells: cluster-robust (sandwich) covariance with practitioners
@@ -1420,8 +1414,8 @@ class ThresholdAnalysis:
     practitioner_sd: float | None
     dispersion: float
     change_at: float
-    change_at_test: dict
-    slope_test: dict
+    change_at_test: WaldTest
+    slope_test: WaldTest
     smooth_test_p: float | None
     comparison: pd.DataFrame
     verdict: str
@@ -1496,13 +1490,39 @@ class ThresholdAnalysis:
         out = {
             f: getattr(self, f)
             for f in (
-                "kind", "level", "n_cases", "n_groups", "n_sufficient", "grid_low", "grid_high",
-                "bend", "bend_low", "bend_high", "bend_interval_method",
-                "profile_low", "profile_high", "quasi_low", "quasi_high", "quasi_cutoff",
-                "percentile_low", "percentile_high", "calibrated_low", "calibrated_high",
-                "calibrated_cutoff", "n_boot", "bend_test_statistic", "bend_test_p",
-                "bend_test_p_naive", "bend_test_method", "n_sim", "practitioner_sd",
-                "dispersion", "change_at", "smooth_test_p", "verdict", "direction",
+                "kind",
+                "level",
+                "n_cases",
+                "n_groups",
+                "n_sufficient",
+                "grid_low",
+                "grid_high",
+                "bend",
+                "bend_low",
+                "bend_high",
+                "bend_interval_method",
+                "profile_low",
+                "profile_high",
+                "quasi_low",
+                "quasi_high",
+                "quasi_cutoff",
+                "percentile_low",
+                "percentile_high",
+                "calibrated_low",
+                "calibrated_high",
+                "calibrated_cutoff",
+                "n_boot",
+                "bend_test_statistic",
+                "bend_test_p",
+                "bend_test_p_naive",
+                "bend_test_method",
+                "n_sim",
+                "practitioner_sd",
+                "dispersion",
+                "change_at",
+                "smooth_test_p",
+                "verdict",
+                "direction",
             )
         }
         out["verdict_text"] = self.verdict_text
@@ -1565,26 +1585,25 @@ def _analyse_cells(
     ll, beta_grid = ll_grid[0], beta_grid[0]
     best = int(np.argmax(ll))
     bend = float(grid[best])
-    coef = tuple(float(v) for v in beta_grid[best])
+    b0, b1, b2 = (float(v) for v in beta_grid[best])  # intercept, slope, change in slope at the bend
+    coef = (b0, b1, b2)
     p_hinge = special.expit(coef[0] + coef[1] * xu + coef[2] * _hinge(xu, bend))
     designs = _designs(cells, step_at)
+    X_linear, X_change = designs["linear"], designs["change_at"]
+    assert X_linear is not None and X_change is not None  # always built; only step and spline can be missing
     fits = {}
     for name in ("flat", "linear", "step", "spline"):
         X = designs[name]
         if X is not None:
-            b, l = _logistic_many(X, ku[None], mu[None])
-            fits[name] = (b[0], float(l[0]), X.shape[1])
+            b, ll_fit = _logistic_many(X, ku[None], mu[None])
+            fits[name] = (b[0], float(ll_fit[0]), X.shape[1])
     fits["hinge"] = (np.array(coef), float(ll[best]), 4)
 
     # dispersion (extra-binomial variation between practitioners, caseload values or bands)
     phi_hinge = _dispersion(cells, p_hinge, 4)
     ref = "spline" if "spline" in fits else "hinge"
     b_ref, _, k_ref = fits[ref]
-    phi_ref = (
-        _dispersion(cells, special.expit(designs["spline"] @ b_ref), k_ref)
-        if ref == "spline"
-        else phi_hinge
-    )
+    phi_ref = _dispersion(cells, special.expit(designs["spline"] @ b_ref), k_ref) if ref == "spline" else phi_hinge
     phi_qaic = max(1.0, phi_ref) if np.isfinite(phi_ref) else 1.0
     if not np.isfinite(phi_hinge):
         notes.append("Too few groups to estimate the variation between them; intervals assume none.")
@@ -1612,8 +1631,7 @@ def _analyse_cells(
         alpha = (1 - confidence) / 2
         # (the nearest order statistics, so the ends are caseloads on the grid)
         pct_lo, pct_hi = (
-            float(v)
-            for v in np.percentile(boot_bends, [100 * alpha, 100 * (1 - alpha)], method="nearest")
+            float(v) for v in np.percentile(boot_bends, [100 * alpha, 100 * (1 - alpha)], method="nearest")
         )
         cal_cut = float(np.quantile(boot_lr, confidence))
         cal_lo, cal_hi, _ = _interval_from_cutoff(grid, ll, cal_cut)
@@ -1642,7 +1660,7 @@ def _analyse_cells(
     # bend test: sup-LR scaled by the dispersion, referred to a fitted no-bend model
     T_obs, sup_lr, _ = _sup_lr_scaled(cells, grid, ku[None], cells.k[None])
     if n_sim > 0:
-        eta_lin, sigma_lin = _null_curve(cells, designs["linear"])
+        eta_lin, sigma_lin = _null_curve(cells, X_linear)
         Kc = _simulate_cells(cells, eta_lin, sigma_lin, n_sim, rng)
         T_sim, _, _ = _sup_lr_scaled(cells, grid, cells.to_unique(Kc), Kc)
         p_bend = float((1 + np.sum(T_sim >= T_obs[0] - 1e-9)) / (n_sim + 1))
@@ -1669,8 +1687,8 @@ def _analyse_cells(
     elif p_bend < ALPHA:
         notes.append("Too few distinct caseloads to fit the smooth comparison curve.")
 
-    change = _robust_wald(cells, designs["change_at"], 2)
-    slope = _robust_wald(cells, designs["linear"], 1)
+    change = _robust_wald(cells, X_change, 2)
+    slope = _robust_wald(cells, X_linear, 1)
 
     # model comparison (QAIC with the dispersion of the smooth curve, at least 1)
     rows = []
@@ -1683,10 +1701,15 @@ def _analyse_cells(
     }
     for name in ("flat", "linear", "step", "hinge", "spline"):
         if name in fits:
-            _, l, kpar = fits[name]
+            _, loglik, kpar = fits[name]
             rows.append(
-                {"model": name, "description": labels[name], "parameters": kpar, "loglik": l,
-                 "qaic": -2.0 * l / phi_qaic + 2.0 * kpar}
+                {
+                    "model": name,
+                    "description": labels[name],
+                    "parameters": kpar,
+                    "loglik": loglik,
+                    "qaic": -2.0 * loglik / phi_qaic + 2.0 * kpar,
+                }
             )
     comparison = pd.DataFrame(rows)
     comparison["delta_qaic"] = comparison["qaic"] - comparison["qaic"].min()
@@ -1705,9 +1728,7 @@ def _analyse_cells(
     falls = bool(_predict_hinge(coef, bend, hi_x) < _predict_hinge(coef, bend, lo_x))
     if verdict == "linear":
         falls = slope["estimate"] < 0
-    direction = (
-        "quality is lower at higher caseloads" if falls else "quality is higher at higher caseloads"
-    )
+    direction = "quality is lower at higher caseloads" if falls else "quality is higher at higher caseloads"
     if cells.clustered and cells.n_groups < 30:
         notes.append(f"Only {cells.n_groups} practitioners: cluster-aware results may be unreliable.")
     if not cells.clustered and cells.level == "caseload value":
@@ -1717,15 +1738,22 @@ def _analyse_cells(
         )
     if extras is not None:
         extras.update(
-            {"T_obs": float(T_obs[0]), "sup_lr": float(sup_lr[0]), "sigma_lin": sigma_lin,
-             "phi_hinge": phi_hinge, "ll": ll, "grid": grid, "best": best}
+            {
+                "T_obs": float(T_obs[0]),
+                "sup_lr": float(sup_lr[0]),
+                "sigma_lin": sigma_lin,
+                "phi_hinge": phi_hinge,
+                "ll": ll,
+                "grid": grid,
+                "best": best,
+            }
         )
     return ThresholdAnalysis(
         kind=cells.kind,
         level=cells.level,
         n_cases=cells.n_cases,
         n_groups=cells.n_groups,
-        n_sufficient=int(round(cells.k.sum())),
+        n_sufficient=round(cells.k.sum()),
         grid_low=float(grid[0]),
         grid_high=float(grid[-1]),
         bend=bend,
@@ -1816,9 +1844,7 @@ def analyse(
     if set(BAND_LEVEL_COLUMNS) <= set(data.columns):
         cells = cells_from_bands(data)
         if cells.n_groups < 4:
-            raise ValueError(
-                f"{cells.n_groups} band(s) supplied: at least 4 are needed to locate a bend"
-            )
+            raise ValueError(f"{cells.n_groups} band(s) supplied: at least 4 are needed to locate a bend")
     elif set(CASE_LEVEL_COLUMNS) <= set(data.columns):
         cells = cells_from_cases(data)
     else:
@@ -1902,9 +1928,7 @@ def simulate_caseload_quality(
 # ---------------------------------------------------------------------------
 
 
-def _rule_error(
-    df: pd.DataFrame, mask: np.ndarray | pd.Series, column: str, rule: str
-) -> ValueError:
+def _rule_error(df: pd.DataFrame, mask: np.ndarray | pd.Series, column: str, rule: str) -> ValueError:
     """ValueError naming the first offending row, the column, its value and the rule."""
     mask = np.asarray(mask, dtype=bool)
     positions = np.flatnonzero(mask)
@@ -1912,9 +1936,7 @@ def _rule_error(
     row_label = df.index[first]
     value = df[column].iloc[first]
     more = f" ({positions.size - 1} more row(s) break the same rule)" if positions.size > 1 else ""
-    return ValueError(
-        f"row {row_label!r}, column '{column}': value {value!r} breaks the rule: {rule}{more}"
-    )
+    return ValueError(f"row {row_label!r}, column '{column}': value {value!r} breaks the rule: {rule}{more}")
 
 
 def _require_columns(df: pd.DataFrame, required: tuple[str, ...], kind: str) -> None:
@@ -1923,9 +1945,7 @@ def _require_columns(df: pd.DataFrame, required: tuple[str, ...], kind: str) -> 
     missing = [c for c in required if c not in df.columns]
     if missing:
         names = ", ".join(f"'{c}'" for c in missing)
-        raise ValueError(
-            f"{kind} data is missing required column(s) {names}; expected {required}"
-        )
+        raise ValueError(f"{kind} data is missing required column(s) {names}; expected {required}")
     if len(df) == 0:
         raise ValueError(f"{kind} data has no rows")
 

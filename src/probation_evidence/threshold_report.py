@@ -5,17 +5,17 @@ validation study is :mod:`threshold_validation` (whose committed results these f
 format).  Keeping presentation apart means a wording or chart change does not alter the
 method code whose hash the committed validation results record.
 """
+
 from __future__ import annotations
 
 import inspect
+from typing import cast
 
 import numpy as np
 import pandas as pd
 from scipy import special
 
-from . import charts
-from . import threshold as T
-from . import threshold_validation as V
+from . import charts, threshold as T, threshold_validation as V
 
 INTERVAL_LABELS = {
     "primary": "Primary: practitioner bootstrap, percentile interval",
@@ -108,8 +108,11 @@ def verdict_table(results: dict) -> pd.DataFrame:
         for sd in sorted(s[(s.scenario == scen)].practitioner_sd.dropna().unique()):
             d = s[(s.scenario == scen) & (s.practitioner_sd == sd)]
             test = d[d.method == "bend_test"].iloc[0]
-            row = {"True curve": SCENARIO_LABELS[scen], "Clustering": sd_text(sd),
-                   "Bend test rejects": rate_text(test.estimate, test.mc_se)}
+            row = {
+                "True curve": SCENARIO_LABELS[scen],
+                "Clustering": sd_text(sd),
+                "Bend test rejects": rate_text(test.estimate, test.mc_se),
+            }
             for verdict in ("threshold", "curved", "linear", "flat"):
                 v = d[(d.measure == "verdict_rate") & (d.method == verdict)].iloc[0]
                 row[f"Verdict: {verdict}"] = rate_text(v.estimate, v.mc_se)
@@ -133,13 +136,15 @@ def sample_size_display(results: dict, cases=(5, 10, 20)) -> pd.DataFrame:
 def power_check_table(results: dict) -> pd.DataFrame:
     """Simulated against analytic power of the test at 50 (the validation of the approximation)."""
     p = results["power_simulated"].sort_values(["practitioner_sd", "fall_pp", "practitioners"])
-    return pd.DataFrame({
-        "Clustering": p.practitioner_sd.map(sd_text),
-        "Fall (points)": p.fall_pp.map(lambda v: f"{v:.0f}"),
-        "Practitioners": p.practitioners.map(lambda v: f"{v:,.0f}"),
-        "Simulated power": [rate_text(a, b) for a, b in zip(p.power, p.mc_se)],
-        "Analytic power": p.analytic_power.map(lambda v: pct(v)),
-    })
+    return pd.DataFrame(
+        {
+            "Clustering": p.practitioner_sd.map(sd_text),
+            "Fall (points)": p.fall_pp.map(lambda v: f"{v:.0f}"),
+            "Practitioners": p.practitioners.map(lambda v: f"{v:,.0f}"),
+            "Simulated power": [rate_text(a, b) for a, b in zip(p.power, p.mc_se, strict=True)],
+            "Analytic power": p.analytic_power.map(lambda v: pct(v)),
+        }
+    )
 
 
 def bend_power_table(results: dict) -> pd.DataFrame:
@@ -147,23 +152,30 @@ def bend_power_table(results: dict) -> pd.DataFrame:
     rows = []
     for (f, j, sd), d in b.groupby(["fall_pp", "practitioners", "practitioner_sd"]):
         get = d.set_index("measure")
-        rows.append({
-            "Fall (points)": f"{f:.0f}", "Practitioners": f"{j:,.0f}", "Clustering": sd_text(sd),
-            "Test at 50 rejects": rate_text(get.loc["test_at_50", "estimate"], get.loc["test_at_50", "mc_se"]),
-            "Bend test rejects": rate_text(get.loc["bend_test", "estimate"], get.loc["bend_test", "mc_se"]),
-            "Verdict 'threshold'": rate_text(get.loc["threshold_verdict", "estimate"],
-                                             get.loc["threshold_verdict", "mc_se"]),
-        })
+        rows.append(
+            {
+                "Fall (points)": f"{f:.0f}",
+                "Practitioners": f"{j:,.0f}",
+                "Clustering": sd_text(sd),
+                "Test at 50 rejects": rate_text(get.loc["test_at_50", "estimate"], get.loc["test_at_50", "mc_se"]),
+                "Bend test rejects": rate_text(get.loc["bend_test", "estimate"], get.loc["bend_test", "mc_se"]),
+                "Verdict 'threshold'": rate_text(
+                    get.loc["threshold_verdict", "estimate"], get.loc["threshold_verdict", "mc_se"]
+                ),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def alternatives_table(results: dict) -> pd.DataFrame:
     a = results["alternatives"]
-    return pd.DataFrame({
-        "Method (change in slope at 50, straight-line truth)": a.method.map(ALTERNATIVE_LABELS),
-        "False-positive rate": [rate_text(p, s) for p, s in zip(a.false_positive_rate, a.mc_se)],
-        "Seconds per fit": a.seconds_per_fit.map(lambda v: "–" if pd.isna(v) else f"{v:.2f}"),
-    })
+    return pd.DataFrame(
+        {
+            "Method (change in slope at 50, straight-line truth)": a.method.map(ALTERNATIVE_LABELS),
+            "False-positive rate": [rate_text(p, s) for p, s in zip(a.false_positive_rate, a.mc_se, strict=True)],
+            "Seconds per fit": a.seconds_per_fit.map(lambda v: "–" if pd.isna(v) else f"{v:.2f}"),
+        }
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -172,8 +184,12 @@ def alternatives_table(results: dict) -> pd.DataFrame:
 
 
 def _get(summary, measure, method, scenario, sd):
-    r = summary[(summary.measure == measure) & (summary.method == method)
-                & (summary.scenario == scenario) & (summary.practitioner_sd == sd)]
+    r = summary[
+        (summary.measure == measure)
+        & (summary.method == method)
+        & (summary.scenario == scenario)
+        & (summary.practitioner_sd == sd)
+    ]
     if len(r) != 1:
         raise ValueError(f"validation summary has no single row for {measure} {method} {scenario} {sd}")
     return r.iloc[0]
@@ -194,9 +210,12 @@ def targets(results: dict) -> dict:
     lo, hi = V.COVERAGE_TARGET
     cov_ok = bool(cov.estimate.between(lo, hi).all())
     fpr_ok = bool((fpr.estimate <= V.FPR_TARGET).all())
-    return {"coverage_met": cov_ok, "fpr_met": fpr_ok,
-            "coverage_missed": cov[~cov.estimate.between(lo, hi)].practitioner_sd.tolist(),
-            "fpr_missed": fpr[fpr.estimate > V.FPR_TARGET].practitioner_sd.tolist()}
+    return {
+        "coverage_met": cov_ok,
+        "fpr_met": fpr_ok,
+        "coverage_missed": cov[~cov.estimate.between(lo, hi)].practitioner_sd.tolist(),
+        "fpr_missed": fpr[fpr.estimate > V.FPR_TARGET].practitioner_sd.tolist(),
+    }
 
 
 def appendix_numbers(results: dict) -> dict[str, str]:
@@ -254,10 +273,14 @@ def appendix_numbers(results: dict) -> dict[str, str]:
     out["v_cov_primary_range"] = range_text(cov[cov.method == "primary"].estimate)
     widths = cov.pivot(index="practitioner_sd", columns="method", values="mean_width")
     out["v_cal_narrower"] = (
-        "narrower" if (widths["calibrated"] < widths["primary"]).all() else
-        "wider" if (widths["calibrated"] > widths["primary"]).all() else "about as wide")
-    dev = (cov.assign(dev=(cov.estimate - 0.95).abs()).groupby("method")["dev"].max())
-    out["v_best_calibrated"] = INTERVAL_LABELS[dev.idxmin()]
+        "narrower"
+        if (widths["calibrated"] < widths["primary"]).all()
+        else "wider"
+        if (widths["calibrated"] > widths["primary"]).all()
+        else "about as wide"
+    )
+    dev = cov.assign(dev=(cov.estimate - 0.95).abs()).groupby("method")["dev"].max()
+    out["v_best_calibrated"] = INTERVAL_LABELS[cast(str, dev.idxmin())]  # the index holds method names
     fpr = _rows(s, "false_positive_rate", "line")
     out["v_fpr_range"] = range_text(fpr[fpr.method == "bend_test"].estimate)
     smooth_thr = _rows(s, "verdict_rate", "smooth")
@@ -265,13 +288,26 @@ def appendix_numbers(results: dict) -> dict[str, str]:
     t = targets(results)
     out["v_targets"] = (
         "Both targets are met at every level of clustering"
-        if t["coverage_met"] and t["fpr_met"] else
-        "The targets are not all met: "
+        if t["coverage_met"] and t["fpr_met"]
+        else "The targets are not all met: "
         + "; ".join(
-            ([f"coverage is outside the target range at practitioner SD {', '.join(f'{v:g}' for v in t['coverage_missed'])}"]
-             if t["coverage_missed"] else [])
-            + ([f"the false-positive rate exceeds the target at practitioner SD {', '.join(f'{v:g}' for v in t['fpr_missed'])}"]
-               if t["fpr_missed"] else []))
+            (
+                [
+                    "coverage is outside the target range at practitioner SD "
+                    f"{', '.join(f'{v:g}' for v in t['coverage_missed'])}"
+                ]
+                if t["coverage_missed"]
+                else []
+            )
+            + (
+                [
+                    "the false-positive rate exceeds the target at practitioner SD "
+                    f"{', '.join(f'{v:g}' for v in t['fpr_missed'])}"
+                ]
+                if t["fpr_missed"]
+                else []
+            )
+        )
     )
     p = results["power_simulated"]
     z = (p.power - p.analytic_power).abs() / p.mc_se.where(p.mc_se > 0, np.nan)
@@ -291,9 +327,13 @@ def appendix_numbers(results: dict) -> dict[str, str]:
 
 def power_numbers(fall_pp: float = 10.0, cases: int = 10, sds=(0.3, 0.8)) -> dict[str, str]:
     """The sample-size headline for chapter 1 (computed by the analytic approximation)."""
-    out = {"pw_fall": f"{fall_pp:.0f}", "pw_cases": f"{cases}",
-           "pw_from": f"{V.TRUE_BEND:.0f}", "pw_to": f"{V.TRUE_BEND + V.POWER_SPAN:.0f}",
-           "pw_baseline": pct(V.POWER_BASELINE, 0)}
+    out = {
+        "pw_fall": f"{fall_pp:.0f}",
+        "pw_cases": f"{cases}",
+        "pw_from": f"{V.TRUE_BEND:.0f}",
+        "pw_to": f"{V.TRUE_BEND + V.POWER_SPAN:.0f}",
+        "pw_baseline": pct(V.POWER_BASELINE, 0),
+    }
     for i, sd in enumerate(sds):
         j = V.practitioners_needed(fall_pp, cases, sd)
         out[f"pw_sd{i}"] = f"{sd:g}"
@@ -366,8 +406,17 @@ def coverage_figure(results: dict, methods=("primary", "calibrated", "quasi", "p
     for i, sd in enumerate(sds):
         r = d[d.practitioner_sd == sd].set_index("method").loc[list(methods)]
         y = np.arange(len(methods)) + (i - (len(sds) - 1) / 2) * 0.22
-        ax.errorbar(100 * r.estimate, y, xerr=200 * r.mc_se, fmt=SD_MARKERS[i], color=SD_COLOURS[i],
-                    ms=5, capsize=2, lw=1, label=f"Practitioner clustering: {sd_text(sd)}")
+        ax.errorbar(
+            100 * r.estimate,
+            y,
+            xerr=200 * r.mc_se,
+            fmt=SD_MARKERS[i],
+            color=SD_COLOURS[i],
+            ms=5,
+            capsize=2,
+            lw=1,
+            label=f"Practitioner clustering: {sd_text(sd)}",
+        )
     ax.grid(axis="y", visible=False)
     ax.set_yticks(np.arange(len(methods)))
     ax.set_yticklabels([charts.wrap(INTERVAL_LABELS[m], 38) for m in methods], fontsize=8.5)
@@ -377,16 +426,20 @@ def coverage_figure(results: dict, methods=("primary", "calibrated", "quasi", "p
     prim = d[d.method == "primary"].estimate
     prof = d[d.method == "profile"].estimate
     charts.finish(
-        fig, ax,
-        title=(f"SIMULATED: the primary interval covers the true bend in {range_text(prim)} of data sets; "
-               f"the chi-square profile interval in as few as {pct(prof.min())}"),
+        fig,
+        ax,
+        title=(
+            f"SIMULATED: the primary interval covers the true bend in {range_text(prim)} of data sets; "
+            f"the chi-square profile interval in as few as {pct(prof.min())}"
+        ),
         xlabel="Coverage of the true bend (% of simulated data sets; bars: 2 Monte Carlo SE)",
         ylabel="",
         source="simulation study in this repository (make validate-methods); SIMULATED data, not evidence",
     )
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
     data = d[["method", "practitioner_sd", "estimate", "mc_se", "replicates", "mean_width"]].rename(
-        columns={"estimate": "coverage"})
+        columns={"estimate": "coverage"}
+    )
     return fig, data
 
 
@@ -400,14 +453,15 @@ def power_figure(results: dict, fall_for_title: float = 10.0):
     axes = np.atleast_1d(axes)
     falls = sorted(curve.fall_pp.unique())
     colours = [charts.PALETTE[i] for i in range(len(falls))]
-    for ax, sd in zip(axes, sds):
-        for f, col in zip(falls, colours):
+    for ax, sd in zip(axes, sds, strict=True):
+        for f, col in zip(falls, colours, strict=True):
             c = curve[(curve.practitioner_sd == sd) & (curve.fall_pp == f)]
             ax.plot(c.practitioners, 100 * c.power, color=col, lw=1.8, label=f"Fall of {f:.0f} points")
             s = sim[(sim.practitioner_sd == sd) & (sim.fall_pp == f)]
             if len(s):
-                ax.errorbar(s.practitioners, 100 * s.power, yerr=200 * s.mc_se, fmt="o", color=col, ms=4,
-                            capsize=2, lw=1)
+                ax.errorbar(
+                    s.practitioners, 100 * s.power, yerr=200 * s.mc_se, fmt="o", color=col, ms=4, capsize=2, lw=1
+                )
         ax.axhline(80, color="#555555", lw=0.8, ls="--")
         ax.set_xscale("log")
         ax.set_xticks([50, 100, 200, 500, 1000, 2000])
@@ -417,51 +471,83 @@ def power_figure(results: dict, fall_for_title: float = 10.0):
     axes[0].set_ylim(0, 100)
     need = V.practitioners_needed(fall_for_title, cases, max(sds))
     charts.finish(
-        fig, axes[0],
-        title=(f"To detect a {fall_for_title:.0f}-point fall at {V.TRUE_BEND:.0f} cases with 80% power takes about {need:,} "
-               f"practitioners when they differ strongly"),
+        fig,
+        axes[0],
+        title=(
+            f"To detect a {fall_for_title:.0f}-point fall at {V.TRUE_BEND:.0f} cases with 80% power takes about "
+            f"{need:,} practitioners when they differ strongly"
+        ),
         xlabel=f"Practitioners ({cases} cases each), clustering {sd_text(sds[0])}",
         ylabel="Power of the test at 50 cases (%)",
         source="analytic approximation (lines) checked by simulation (dots, bars: 2 Monte Carlo SE); "
-               "make validate-methods",
+        "make validate-methods",
         legend=False,
     )
     axes[0].xaxis.label.set_size(9.5)
     handles, labels = axes[-1].get_legend_handles_labels()
-    axes[-1].legend(handles, labels, loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=8.5,
-                    title="Analytic power", title_fontsize=8.5)
-    data = curve.merge(sim[["practitioner_sd", "fall_pp", "practitioners", "power", "mc_se"]].rename(
-        columns={"power": "simulated_power", "mc_se": "simulated_mc_se"}),
-        on=["practitioner_sd", "fall_pp", "practitioners"], how="outer")
+    axes[-1].legend(
+        handles,
+        labels,
+        loc="center left",
+        bbox_to_anchor=(1.02, 0.5),
+        fontsize=8.5,
+        title="Analytic power",
+        title_fontsize=8.5,
+    )
+    data = curve.merge(
+        sim[["practitioner_sd", "fall_pp", "practitioners", "power", "mc_se"]].rename(
+            columns={"power": "simulated_power", "mc_se": "simulated_mc_se"}
+        ),
+        on=["practitioner_sd", "fall_pp", "practitioners"],
+        how="outer",
+    )
     return fig, data
 
 
 def fit_figure(data: pd.DataFrame, res: T.ThresholdAnalysis, *, simulated: bool, source: str):
     """Share sufficient by caseload with the fitted bend and its primary 95% interval."""
     fig, ax = charts.new_figure(8, 4.4)
+    xs_obs: pd.Index | pd.Series  # band mid-points: the index of 5-case bands, or a column of the band table
+    sizes: pd.Series | int
     if "caseload" in data.columns:
         banded = data.assign(band=(data["caseload"] // 5) * 5).groupby("band")["sufficient"].agg(["mean", "size"])
         xs_obs, ys_obs, sizes = banded.index + 2.5, 100 * banded["mean"], 12 + banded["size"] / 3
         xs = np.linspace(data["caseload"].min(), data["caseload"].max(), 200)
-        plotted = pd.DataFrame({"caseload_band_mid": xs_obs, "share_sufficient_pct": ys_obs,
-                                "cases": banded["size"].to_numpy()})
+        plotted = pd.DataFrame(
+            {"caseload_band_mid": xs_obs, "share_sufficient_pct": ys_obs, "cases": banded["size"].to_numpy()}
+        )
     else:
         mid = (data["band_low"] + data["band_high"]) / 2
         xs_obs, ys_obs, sizes = mid, 100 * data["n_sufficient"] / data["n_cases"], 30
         xs = np.linspace(data["band_low"].min(), data["band_high"].max(), 200)
         plotted = pd.DataFrame({"band_mid": mid, "share_sufficient_pct": ys_obs, "cases": data["n_cases"]})
-    ax.scatter(xs_obs, ys_obs, s=sizes, color=charts.OKABE_ITO["grey"], label="Share sufficient (5-case bands)"
-               if "caseload" in data.columns else "Share sufficient (bands)")
+    ax.scatter(
+        xs_obs,
+        ys_obs,
+        s=sizes,
+        color=charts.OKABE_ITO["grey"],
+        label="Share sufficient (5-case bands)" if "caseload" in data.columns else "Share sufficient (bands)",
+    )
     ax.plot(xs, 100 * res.predict(xs), color=charts.OKABE_ITO["blue"], lw=2, label="Bend model fit")
-    ax.axvspan(res.bend_low, res.bend_high, color=charts.OKABE_ITO["sky_blue"], alpha=0.25,
-               label="95% interval for the bend (allows for clustering)")
+    ax.axvspan(
+        res.bend_low,
+        res.bend_high,
+        color=charts.OKABE_ITO["sky_blue"],
+        alpha=0.25,
+        label="95% interval for the bend (allows for clustering)",
+    )
     ax.axvline(res.bend, color=charts.OKABE_ITO["blue"], ls="--", lw=1)
     ax.set_ylim(0, 100)
     label = "SIMULATED DATA, a demonstration: " if simulated else ""
     charts.finish(
-        fig, ax,
-        title=(f"{label}the bend is estimated at {res.bend:.0f} cases (95% interval {res.bend_low:.0f} to "
-               f"{res.bend_high:.0f}); by the book's rule this is {res.verdict_text}"),
-        xlabel="Practitioner's caseload (cases)", ylabel="Cases judged sufficient (%)", source=source,
+        fig,
+        ax,
+        title=(
+            f"{label}the bend is estimated at {res.bend:.0f} cases (95% interval {res.bend_low:.0f} to "
+            f"{res.bend_high:.0f}); by the book's rule this is {res.verdict_text}"
+        ),
+        xlabel="Practitioner's caseload (cases)",
+        ylabel="Cases judged sufficient (%)",
+        source=source,
     )
     return fig, plotted

@@ -35,9 +35,9 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -123,16 +123,24 @@ def to_bands(cells: T.Cells, bands=BANDS) -> T.Cells:
     m = np.bincount(idx, weights=cells.m, minlength=low.size)
     keep = m > 0
     return T.Cells(
-        x=((low + high) / 2)[keep], k=k[keep], m=m[keep],
-        group=np.arange(int(keep.sum())), n_groups=int(keep.sum()), level="band",
+        x=((low + high) / 2)[keep],
+        k=k[keep],
+        m=m[keep],
+        group=np.arange(int(keep.sum())),
+        n_groups=int(keep.sum()),
+        level="band",
     )
 
 
 def to_pooled(cells: T.Cells) -> T.Cells:
     """Forget the practitioners: pool cases by caseload value (case-level data without ids)."""
     return T.Cells(
-        x=cells.xu, k=cells.ku, m=cells.mu,
-        group=np.arange(cells.xu.size), n_groups=cells.xu.size, level="caseload value",
+        x=cells.xu,
+        k=cells.ku,
+        m=cells.mu,
+        group=np.arange(cells.xu.size),
+        n_groups=cells.xu.size,
+        level="caseload value",
     )
 
 
@@ -168,7 +176,10 @@ class StudyConfig:
     power_sds: tuple[float, ...] = (0.3, 0.8)
     reps_power: int = 400
     bend_power_points: tuple[tuple[float, int, float], ...] = (
-        (10.0, 200, 0.3), (20.0, 200, 0.3), (10.0, 400, 0.8), (20.0, 400, 0.8),
+        (10.0, 200, 0.3),
+        (20.0, 200, 0.3),
+        (10.0, 400, 0.8),
+        (20.0, 400, 0.8),
     )
     reps_bend_power: int = 100
     reps_alternatives: int = 100
@@ -226,10 +237,13 @@ def _independent_bend_p(cells: T.Cells, grid: np.ndarray, n_sim: int, rng) -> fl
 def replicate(config: StudyConfig, scenario: str, sd_index: int, rep: int) -> dict:
     """Simulate and analyse one data set; return what the study records about it."""
     scen_id = list(CURVES).index(scenario)
-    sd = config.sds[sd_index] if scenario != "power" else None
+    sd = config.sds[sd_index]
     cells = simulate_practitioners(
-        _seed(config, scen_id, sd_index, rep, 0), config.n_practitioners,
-        config.cases_per_practitioner, CURVES[scenario], sd,
+        _seed(config, scen_id, sd_index, rep, 0),
+        config.n_practitioners,
+        config.cases_per_practitioner,
+        CURVES[scenario],
+        sd,
     )
     extras: dict = {}
     res = T._analyse_cells(
@@ -240,25 +254,35 @@ def replicate(config: StudyConfig, scenario: str, sd_index: int, rep: int) -> di
         extras=extras,
     )
     row = {
-        "scenario": scenario, "practitioner_sd": sd, "replicate": rep,
-        "bend": res.bend, "dispersion": res.dispersion, "fitted_sd": res.practitioner_sd,
-        "p_bend": res.bend_test_p, "p_bend_naive": res.bend_test_p_naive,
+        "scenario": scenario,
+        "practitioner_sd": sd,
+        "replicate": rep,
+        "bend": res.bend,
+        "dispersion": res.dispersion,
+        "fitted_sd": res.practitioner_sd,
+        "p_bend": res.bend_test_p,
+        "p_bend_naive": res.bend_test_p_naive,
         "p_smooth": res.smooth_test_p if res.smooth_test_p is not None else np.nan,
         "verdict": res.verdict,
     }
     bands = T._analyse_cells(
-        to_bands(cells), n_boot=0, n_sim=config.n_sim,
+        to_bands(cells),
+        n_boot=0,
+        n_sim=config.n_sim,
         seed=_int_seed(config, scen_id, sd_index, rep, 2),
     )
-    row.update({"grouped_bend": bands.bend, "grouped_p_bend": bands.bend_test_p,
-                "grouped_dispersion": bands.dispersion})
+    row.update(
+        {"grouped_bend": bands.bend, "grouped_p_bend": bands.bend_test_p, "grouped_dispersion": bands.dispersion}
+    )
     if scenario == "line":
         grid = T._cells_grid(cells)
         row["p_bend_independent"] = _independent_bend_p(
             cells, grid, config.n_sim, _seed(config, scen_id, sd_index, rep, 3)
         )
         pooled = T._analyse_cells(
-            to_pooled(cells), n_boot=0, n_sim=config.n_sim,
+            to_pooled(cells),
+            n_boot=0,
+            n_sim=config.n_sim,
             seed=_int_seed(config, scen_id, sd_index, rep, 4),
         )
         row["pooled_p_bend"] = pooled.bend_test_p
@@ -275,7 +299,7 @@ def replicate(config: StudyConfig, scenario: str, sd_index: int, rep: int) -> di
         }
         for name, (lo, hi) in intervals.items():
             row[f"covers_{name}"] = _covers(lo, hi)
-            row[f"width_{name}"] = (hi - lo) if lo is not None else np.nan
+            row[f"width_{name}"] = (hi - lo) if lo is not None and hi is not None else np.nan
         row["boot_cutoff"] = res.calibrated_cutoff
     return row
 
@@ -321,9 +345,7 @@ def fall_scenario(fall_pp: float, practitioner_sd: float) -> FallScenario:
     if fall_pp == 0:
         s = 0.0
     else:
-        s = optimize.brentq(
-            lambda v: _marginal(a + v * POWER_SPAN, practitioner_sd) - target, -2.0, 0.0
-        )
+        s = optimize.brentq(lambda v: _marginal(a + v * POWER_SPAN, practitioner_sd) - target, -2.0, 0.0)
     return FallScenario(float(fall_pp), float(practitioner_sd), float(a), float(s))
 
 
@@ -366,7 +388,10 @@ def change_at_50_variance(scenario: FallScenario, cases_per_practitioner: int):
 
 
 def analytic_power(
-    fall_pp: float, n_practitioners: float, cases_per_practitioner: int, practitioner_sd: float,
+    fall_pp: float,
+    n_practitioners: float,
+    cases_per_practitioner: int,
+    practitioner_sd: float,
     alpha: float = T.ALPHA,
 ) -> float:
     """Large-sample power of the two-sided cluster-robust test of a change in slope at 50."""
@@ -379,8 +404,11 @@ def analytic_power(
 
 
 def practitioners_needed(
-    fall_pp: float, cases_per_practitioner: int, practitioner_sd: float,
-    power: float = 0.8, alpha: float = T.ALPHA,
+    fall_pp: float,
+    cases_per_practitioner: int,
+    practitioner_sd: float,
+    power: float = 0.8,
+    alpha: float = T.ALPHA,
 ) -> int:
     """Practitioners (each with ``cases_per_practitioner`` inspected cases) for the given power."""
     b, v, _ = change_at_50_variance(fall_scenario(fall_pp, practitioner_sd), cases_per_practitioner)
@@ -398,18 +426,25 @@ def sample_size_table(
             for f in falls:
                 _, _, deff = change_at_50_variance(fall_scenario(f, sd), m)
                 j = practitioners_needed(f, m, sd, power)
-                rows.append({"practitioner_sd": sd, "cases_per_practitioner": m, "fall_pp": f,
-                             "practitioners": j, "cases": j * m, "design_effect": deff})
+                rows.append(
+                    {
+                        "practitioner_sd": sd,
+                        "cases_per_practitioner": m,
+                        "fall_pp": f,
+                        "practitioners": j,
+                        "cases": j * m,
+                        "design_effect": deff,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
-def power_curve(
-    falls=(5.0, 10.0, 15.0, 20.0), practitioners=None, cases: int = 10, sds=(0.3, 0.8)
-) -> pd.DataFrame:
+def power_curve(falls=(5.0, 10.0, 15.0, 20.0), practitioners=None, cases: int = 10, sds=(0.3, 0.8)) -> pd.DataFrame:
     """Analytic power against the number of practitioners (for the chart)."""
     practitioners = (
         np.unique(np.round(np.geomspace(50, 2000, 60))).astype(int)
-        if practitioners is None else np.asarray(practitioners)
+        if practitioners is None
+        else np.asarray(practitioners)
     )
     rows = []
     for sd in sds:
@@ -418,9 +453,15 @@ def power_curve(
             zc = stats.norm.ppf(1 - T.ALPHA / 2)
             for j in practitioners:
                 z = abs(b) / np.sqrt(v / j)
-                rows.append({"practitioner_sd": sd, "cases_per_practitioner": cases, "fall_pp": f,
-                             "practitioners": int(j),
-                             "power": float(stats.norm.cdf(z - zc) + stats.norm.cdf(-z - zc))})
+                rows.append(
+                    {
+                        "practitioner_sd": sd,
+                        "cases_per_practitioner": cases,
+                        "fall_pp": f,
+                        "practitioners": int(j),
+                        "power": float(stats.norm.cdf(z - zc) + stats.norm.cdf(-z - zc)),
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -450,8 +491,13 @@ def _wald_change_at_50_many(x: np.ndarray, k: np.ndarray, m: int) -> np.ndarray:
 
 
 def simulated_power(
-    config: StudyConfig, fall_pp: float, n_practitioners: int, practitioner_sd: float,
-    cases: int, reps: int, key: tuple[int, ...],
+    config: StudyConfig,
+    fall_pp: float,
+    n_practitioners: int,
+    practitioner_sd: float,
+    cases: int,
+    reps: int,
+    key: tuple[int, ...],
 ) -> dict:
     """Share of simulated studies in which the test at 50 rejects (two-sided 5%)."""
     sc = fall_scenario(fall_pp, practitioner_sd)
@@ -466,8 +512,14 @@ def simulated_power(
         z = _wald_change_at_50_many(x, k, cases)
         hits += int(np.sum(np.abs(z) > stats.norm.ppf(1 - T.ALPHA / 2)))
         done += d
-    return {"fall_pp": fall_pp, "practitioners": n_practitioners, "cases_per_practitioner": cases,
-            "practitioner_sd": practitioner_sd, "replicates": reps, "rejections": hits}
+    return {
+        "fall_pp": fall_pp,
+        "practitioners": n_practitioners,
+        "cases_per_practitioner": cases,
+        "practitioner_sd": practitioner_sd,
+        "replicates": reps,
+        "rejections": hits,
+    }
 
 
 def bend_power_replicate(config: StudyConfig, point: int, rep: int) -> dict:
@@ -476,9 +528,15 @@ def bend_power_replicate(config: StudyConfig, point: int, rep: int) -> dict:
     sc = fall_scenario(fall, sd)
     cells = simulate_practitioners(_seed(config, 7, point, rep, 0), J, config.cases_per_practitioner, sc.curve, sd)
     res = T._analyse_cells(cells, n_boot=0, n_sim=config.n_sim, seed=_int_seed(config, 7, point, rep, 1))
-    return {"fall_pp": fall, "practitioners": J, "practitioner_sd": sd, "replicate": rep,
-            "p_bend": res.bend_test_p, "verdict": res.verdict,
-            "p_change_at_50": res.change_at_test["p_value"]}
+    return {
+        "fall_pp": fall,
+        "practitioners": J,
+        "practitioner_sd": sd,
+        "replicate": rep,
+        "p_bend": res.bend_test_p,
+        "verdict": res.verdict,
+        "p_change_at_50": res.change_at_test["p_value"],
+    }
 
 
 # ---------------------------------------------------------------------------
@@ -501,17 +559,17 @@ def alternatives_replicate(config: StudyConfig, rep: int) -> dict:
     g = np.repeat(cells.group, m)
     y = (np.arange(m)[None, :] < cells.k[:, None]).astype(float).ravel()
     X = np.column_stack([np.ones_like(x), x, np.maximum(x - TRUE_BEND, 0.0)])
-    row = {"replicate": rep}
+    row: dict[str, float] = {"replicate": rep}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         naive = sm.Logit(y, X).fit(disp=False)
         row["naive"] = float(naive.pvalues[2] < T.ALPHA)
-        robust = T._robust_wald(cells, np.column_stack([np.ones_like(cells.xu), cells.xu,
-                                                        np.maximum(cells.xu - TRUE_BEND, 0.0)]), 2)
+        robust = T._robust_wald(
+            cells, np.column_stack([np.ones_like(cells.xu), cells.xu, np.maximum(cells.xu - TRUE_BEND, 0.0)]), 2
+        )
         row["cluster_robust"] = float(robust["p_value"] < T.ALPHA)
         start = time.perf_counter()
-        gee = sm.GEE(y, X, groups=g, family=sm.families.Binomial(),
-                     cov_struct=sm.cov_struct.Exchangeable()).fit()
+        gee = sm.GEE(y, X, groups=g, family=sm.families.Binomial(), cov_struct=sm.cov_struct.Exchangeable()).fit()
         row["gee_exchangeable"] = float(gee.pvalues[2] < T.ALPHA)
         row["gee_seconds"] = time.perf_counter() - start
         if config.include_bayes:
@@ -549,9 +607,17 @@ def summarise(replicates: pd.DataFrame, config: StudyConfig) -> pd.DataFrame:
 
     def add(measure, method, scenario, sd, values, target=(np.nan, np.nan), mean_of=None):
         p, se, n = _rate(values)
-        row = {"measure": measure, "method": method, "scenario": scenario, "practitioner_sd": sd,
-               "estimate": p, "mc_se": se, "replicates": n,
-               "target_low": target[0], "target_high": target[1]}
+        row = {
+            "measure": measure,
+            "method": method,
+            "scenario": scenario,
+            "practitioner_sd": sd,
+            "estimate": p,
+            "mc_se": se,
+            "replicates": n,
+            "target_low": target[0],
+            "target_high": target[1],
+        }
         if mean_of is not None:
             w = mean_of.dropna()
             row["mean_width"] = float(w.mean())
@@ -619,8 +685,11 @@ def run_study(config: StudyConfig = FULL, progress: Callable[[str], None] | None
 
     t0 = time.perf_counter()
     bend_power = pd.DataFrame(
-        [bend_power_replicate(config, i, r)
-         for i in range(len(config.bend_power_points)) for r in range(config.reps_bend_power)]
+        [
+            bend_power_replicate(config, i, r)
+            for i in range(len(config.bend_power_points))
+            for r in range(config.reps_bend_power)
+        ]
     )
     say(f"power (bend test and verdict): {len(bend_power)} replicates in {time.perf_counter() - t0:.0f} s")
 
@@ -633,8 +702,9 @@ def run_study(config: StudyConfig = FULL, progress: Callable[[str], None] | None
         "method_code_sha256": method_code_hash(),
         "run_seconds": round(time.perf_counter() - start, 1),
     }
-    return StudyResults(config, replicates, summarise(replicates, config), power_sim, bend_power,
-                        alternatives, manifest)
+    return StudyResults(
+        config, replicates, summarise(replicates, config), power_sim, bend_power, alternatives, manifest
+    )
 
 
 def bend_power_summary(bend_power: pd.DataFrame) -> pd.DataFrame:
@@ -650,8 +720,17 @@ def bend_power_summary(bend_power: pd.DataFrame) -> pd.DataFrame:
             ("test_at_50", d["p_change_at_50"] < T.ALPHA),
         ):
             p, se, n = _rate(values)
-            rows.append({"fall_pp": f, "practitioners": j, "practitioner_sd": sd, "measure": measure,
-                         "estimate": p, "mc_se": se, "replicates": n})
+            rows.append(
+                {
+                    "fall_pp": f,
+                    "practitioners": j,
+                    "practitioner_sd": sd,
+                    "measure": measure,
+                    "estimate": p,
+                    "mc_se": se,
+                    "replicates": n,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -662,11 +741,19 @@ def alternatives_summary(alternatives: pd.DataFrame, config: StudyConfig = FULL)
         if method in alternatives:
             p, se, n = _rate(alternatives[method])
             secs = {"gee_exchangeable": "gee_seconds", "bayes_mixed_glm_vb": "bayes_seconds"}.get(method)
-            rows.append({"method": method, "practitioner_sd": config.alternatives_sd,
-                         "false_positive_rate": p, "mc_se": se, "replicates": n,
-                         "seconds_per_fit": float(alternatives[secs].median()) if secs else np.nan})
-    return pd.DataFrame(rows, columns=["method", "practitioner_sd", "false_positive_rate", "mc_se",
-                                       "replicates", "seconds_per_fit"])
+            rows.append(
+                {
+                    "method": method,
+                    "practitioner_sd": config.alternatives_sd,
+                    "false_positive_rate": p,
+                    "mc_se": se,
+                    "replicates": n,
+                    "seconds_per_fit": float(alternatives[secs].median()) if secs else np.nan,
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["method", "practitioner_sd", "false_positive_rate", "mc_se", "replicates", "seconds_per_fit"]
+    )
 
 
 # ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ Both follow the same discipline, and any new update path must too:
 A failed validation leaves ``data/`` untouched, and so does a writer killed before its first
 rename. A multi-table update is renamed in an order whose every step leaves a valid package.
 """
+
 from __future__ import annotations
 
 import csv
@@ -19,9 +20,10 @@ import io
 import os
 import re
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from . import load
 from .lock import LockTimeout, data_lock, is_held, pause_for_tests  # noqa: F401 - LockTimeout for callers
@@ -44,8 +46,10 @@ class UpdateReport:
     revised: list[dict[str, Any]] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = [f"added {len(self.added)} row(s), of which {len(self.revised)} revision(s); "
-               f"{len(self.unchanged)} figure(s) already present and unchanged"]
+        out = [
+            f"added {len(self.added)} row(s), of which {len(self.revised)} revision(s); "
+            f"{len(self.unchanged)} figure(s) already present and unchanged"
+        ]
         for row in self.added:
             tag = " (revision)" if row in self.revised else ""
             out.append(f"  + {row['date']} {row['measure']} = {row['value']} [vintage {row['vintage']}]{tag}")
@@ -93,8 +97,10 @@ def write_order(names: Iterable[str], package: dict[str, Any]) -> list[str]:
     leaves a valid package.
     """
     names = list(names)
-    refers_to = {r["name"]: {fk["reference"]["resource"] for fk in r.get("schema", {}).get("foreignKeys", [])}
-                 for r in package["resources"]}
+    refers_to = {
+        r["name"]: {fk["reference"]["resource"] for fk in r.get("schema", {}).get("foreignKeys", [])}
+        for r in package["resources"]
+    }
     ordered: list[str] = []
 
     def visit(name: str, seen: tuple[str, ...]) -> None:
@@ -102,7 +108,7 @@ def write_order(names: Iterable[str], package: dict[str, Any]) -> list[str]:
             return
         for other in names:
             if other != name and other in refers_to.get(name, ()):
-                visit(other, seen + (name,))
+                visit(other, (*seen, name))
         ordered.append(name)
 
     for name in names:
@@ -121,8 +127,10 @@ def write_validated(changes: dict[str, str], folder=None) -> None:
     """
     base = load.data_dir(folder)
     if not is_held(base):
-        raise RuntimeError(f"write_validated called without the update lock of {base}: "
-                           "read, check and write inside `with data_lock(folder):`")
+        raise RuntimeError(
+            f"write_validated called without the update lock of {base}: "
+            "read, check and write inside `with data_lock(folder):`"
+        )
     package = load.read_package(folder)
     paths = {r["name"]: r["path"] for r in package["resources"]}
     order = write_order(changes, package)
@@ -140,8 +148,10 @@ def write_validated(changes: dict[str, str], folder=None) -> None:
             (tmpdir / paths[order[step]]).write_bytes((base / paths[order[step]]).read_bytes())
             problems = load.validate_package(tmpdir)
             if problems:
-                raise RuntimeError(f"an interrupted update would leave data/ invalid after writing "
-                                   f"{', '.join(paths[n] for n in order[:step])}: {problems[0]}")
+                raise RuntimeError(
+                    f"an interrupted update would leave data/ invalid after writing "
+                    f"{', '.join(paths[n] for n in order[:step])}: {problems[0]}"
+                )
     pause_for_tests("before-write")
     for i, name in enumerate(order):
         if i:
@@ -161,7 +171,9 @@ def read_quarter_csv(path: Path) -> list[dict[str, str]]:
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in WORKFORCE_INPUT_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        raise DataValidationError([Problem(str(path), 1, c, None, "header: required column is missing") for c in missing])
+        raise DataValidationError(
+            [Problem(str(path), 1, c, None, "header: required column is missing") for c in missing]
+        )
     rows = []
     for row in reader:
         rows.append({k: (row.get(k) or "").strip() for k in WORKFORCE_INPUT_COLUMNS + WORKFORCE_OPTIONAL_COLUMNS})
@@ -169,7 +181,9 @@ def read_quarter_csv(path: Path) -> list[dict[str, str]]:
 
 
 def pdu_slug(name: str) -> str:
-    """Stable identifier from a PDU name: 'Leicester, Leicestershire and Rutland PDU' -> 'leicester-leicestershire-and-rutland'."""
+    """Stable identifier from a PDU name.
+
+    'Leicester, Leicestershire and Rutland PDU' -> 'leicester-leicestershire-and-rutland'."""
     text = re.sub(r"\bPDU\b", "", name).lower().replace("&", "and")
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
@@ -179,9 +193,18 @@ def _fmt(value: float) -> str:
     return str(int(number)) if number.is_integer() else repr(number)
 
 
-def add_quarter(figures: list[dict[str, Any]], *, vintage: str, publication: str, source_url: str,
-                definition: str = "unified", revise: bool = False, dry_run: bool = False,
-                folder=None, lock_timeout: float | None = None) -> UpdateReport:
+def add_quarter(
+    figures: list[dict[str, Any]],
+    *,
+    vintage: str,
+    publication: str,
+    source_url: str,
+    definition: str = "unified",
+    revise: bool = False,
+    dry_run: bool = False,
+    folder=None,
+    lock_timeout: float | None = None,
+) -> UpdateReport:
     """Add workforce figures from one release.
 
     ``figures``: dicts with ``date``, ``measure``, ``value`` (and optionally ``derivation``,
@@ -192,8 +215,16 @@ def add_quarter(figures: list[dict[str, Any]], *, vintage: str, publication: str
     Holds the update lock throughout, waiting up to ``lock_timeout`` seconds for it.
     """
     with data_lock(folder, lock_timeout):
-        return _add_quarter(figures, vintage=vintage, publication=publication, source_url=source_url,
-                            definition=definition, revise=revise, dry_run=dry_run, folder=folder)
+        return _add_quarter(
+            figures,
+            vintage=vintage,
+            publication=publication,
+            source_url=source_url,
+            definition=definition,
+            revise=revise,
+            dry_run=dry_run,
+            folder=folder,
+        )
 
 
 def _add_quarter(figures, *, vintage, publication, source_url, definition, revise, dry_run, folder) -> UpdateReport:
@@ -212,17 +243,27 @@ def _add_quarter(figures, *, vintage, publication, source_url, definition, revis
         except ValueError:
             refusals.append(f"{fig['date']} {fig['measure']}: value {value!r} is not a number")
             continue
-        new = {"date": fig["date"], "measure": fig["measure"], "value": _fmt(numeric), "vintage": vintage,
-               "publication": publication, "derivation": fig.get("derivation") or "direct",
-               "definition": definition, "source_url": source_url, "notes": fig.get("notes") or ""}
+        new = {
+            "date": fig["date"],
+            "measure": fig["measure"],
+            "value": _fmt(numeric),
+            "vintage": vintage,
+            "publication": publication,
+            "derivation": fig.get("derivation") or "direct",
+            "definition": definition,
+            "source_url": source_url,
+            "notes": fig.get("notes") or "",
+        }
         existing = sorted(by_key.get((new["date"], new["measure"]), []), key=lambda r: r["vintage"])
         same_vintage = [r for r in existing if r["vintage"] == vintage]
         if same_vintage:
             if float(same_vintage[0]["value"]) == numeric:
                 report.unchanged.append(new)
             else:
-                refusals.append(f"{new['date']} {new['measure']}: vintage {vintage} already holds "
-                                f"{same_vintage[0]['value']}, not {new['value']} (fix the row by hand if it was mistyped)")
+                refusals.append(
+                    f"{new['date']} {new['measure']}: vintage {vintage} already holds "
+                    f"{same_vintage[0]['value']}, not {new['value']} (fix the row by hand if it was mistyped)"
+                )
             continue
         if existing:
             held = existing[-1]
@@ -230,8 +271,10 @@ def _add_quarter(figures, *, vintage, publication, source_url, definition, revis
                 report.unchanged.append(new)
                 continue
             if not revise:
-                refusals.append(f"{new['date']} {new['measure']}: already {held['value']} (vintage {held['vintage']}); "
-                                f"new value {new['value']} differs. Use --revise if the release revised it.")
+                refusals.append(
+                    f"{new['date']} {new['measure']}: already {held['value']} (vintage {held['vintage']}); "
+                    f"new value {new['value']} differs. Use --revise if the release revised it."
+                )
                 continue
             if held["vintage"] > vintage:
                 refusals.append(f"{new['date']} {new['measure']}: a later vintage ({held['vintage']}) is already held")
@@ -248,8 +291,9 @@ def _add_quarter(figures, *, vintage, publication, source_url, definition, revis
 
 
 # ------------------------------------------------------------------ path 2: inspection row
-def append_inspection(row: dict[str, Any], *, dry_run: bool = False, folder=None,
-                      lock_timeout: float | None = None) -> dict[str, str]:
+def append_inspection(
+    row: dict[str, Any], *, dry_run: bool = False, folder=None, lock_timeout: float | None = None
+) -> dict[str, str]:
     """Append one inspection row to pdu_inspections (and the PDU to pdus if it is new).
 
     ``row`` needs at least pdu, region, framework, overall_rating and source_url; the
@@ -284,7 +328,7 @@ def _append_inspection(row: dict[str, Any], *, dry_run: bool, folder) -> dict[st
     year = str(row.get("published") or row.get("fieldwork_start") or "")[:4]
     if not year:
         raise UpdateRefused("neither a publication date nor a fieldwork date is known; give --published")
-    out = {k: "" for k in header}
+    out = dict.fromkeys(header, "")
     for key, value in row.items():
         if key in out and value is not None:
             out[key] = _fmt(value) if isinstance(value, float) else str(value)
@@ -292,7 +336,7 @@ def _append_inspection(row: dict[str, Any], *, dry_run: bool, folder) -> dict[st
     out["inspection_id"] = f"{pdu_id}-{year}"
     if any(r["inspection_id"] == out["inspection_id"] for r in rows):
         raise UpdateRefused(f"inspection {out['inspection_id']} is already in pdu_inspections.csv; nothing was written")
-    changes = {"pdu_inspections": render_csv(header, rows + [out])}
+    changes = {"pdu_inspections": render_csv(header, [*rows, out])}
     if new_pdu:
         if not row.get("region"):
             raise UpdateRefused(f"{name} is a new PDU: give its region with --region")

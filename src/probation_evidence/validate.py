@@ -13,6 +13,7 @@ run both.)
 Validation never raises on bad data: it returns a list of :class:`Problem`. Callers that
 want an exception use :class:`DataValidationError`.
 """
+
 from __future__ import annotations
 
 import csv
@@ -20,9 +21,10 @@ import datetime as dt
 import io
 import math
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 MAX_REPORTED = 50
 
@@ -76,9 +78,20 @@ def read_csv_text(path: Path, label: str) -> tuple[list[str] | None, list[tuple[
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        bad = raw[exc.start: exc.start + 4]
-        return None, [], [Problem(label, line, None, repr(bad)[2:-1],
-                                  f"file is not valid UTF-8 (byte offset {exc.start}); save it as UTF-8")]
+        bad = raw[exc.start : exc.start + 4]
+        return (
+            None,
+            [],
+            [
+                Problem(
+                    label,
+                    line,
+                    None,
+                    repr(bad)[2:-1],
+                    f"file is not valid UTF-8 (byte offset {exc.start}); save it as UTF-8",
+                )
+            ],
+        )
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():
@@ -100,8 +113,15 @@ def read_csv_text(path: Path, label: str) -> tuple[list[str] | None, list[tuple[
                 continue  # blank line
             rows.append((line, cells))
     except csv.Error as exc:
-        problems.append(Problem(label, reader.line_num, None, None,
-                                f"malformed CSV ({exc}); the file may be truncated or have an unclosed quote"))
+        problems.append(
+            Problem(
+                label,
+                reader.line_num,
+                None,
+                None,
+                f"malformed CSV ({exc}); the file may be truncated or have an unclosed quote",
+            )
+        )
     if header is not None and not text.endswith(("\n", "\r")) and rows:
         # a final line without newline is allowed, but a half-written last record is not:
         # it shows up as too few cells and is reported by the cell-count check below.
@@ -199,8 +219,15 @@ def validate_table(path: Path, resource: dict[str, Any], label: str | None = Non
             problems.append(Problem(label, 1, col, None, "header: column appears more than once"))
         seen.add(col)
         if col not in names:
-            problems.append(Problem(label, 1, col, None,
-                                    "header: unknown column (not in data/datapackage.json; add it to the schema or remove it)"))
+            problems.append(
+                Problem(
+                    label,
+                    1,
+                    col,
+                    None,
+                    "header: unknown column (not in data/datapackage.json; add it to the schema or remove it)",
+                )
+            )
     for name in names:
         if name not in seen:
             problems.append(Problem(label, 1, name, None, "header: required column is missing"))
@@ -211,9 +238,16 @@ def validate_table(path: Path, resource: dict[str, Any], label: str | None = Non
     records: list[dict[str, Any]] = []
     for line, cells in rows:
         if len(cells) != len(header):
-            problems.append(Problem(label, line, None, None,
-                                    f"row has {len(cells)} cells but the header has {len(header)} "
-                                    "(truncated line, stray comma or unquoted text?)"))
+            problems.append(
+                Problem(
+                    label,
+                    line,
+                    None,
+                    None,
+                    f"row has {len(cells)} cells but the header has {len(header)} "
+                    "(truncated line, stray comma or unquoted text?)",
+                )
+            )
             continue
         record: dict[str, Any] = {}
         for field in fields:
@@ -254,12 +288,20 @@ def _check_keys(records: list[dict[str, Any]], schema: dict[str, Any], label: st
         for rec in records:
             key = _key_of(rec, cols)
             if any(v is None for v in key):
-                problems.append(Problem(label, rec["_line"], "+".join(cols), None,
-                                        "primaryKey: key columns must all have values"))
+                problems.append(
+                    Problem(label, rec["_line"], "+".join(cols), None, "primaryKey: key columns must all have values")
+                )
                 continue
             if key in first:
-                problems.append(Problem(label, rec["_line"], "+".join(cols), " / ".join(map(str, key)),
-                                        f"primaryKey: duplicate of line {first[key]}"))
+                problems.append(
+                    Problem(
+                        label,
+                        rec["_line"],
+                        "+".join(cols),
+                        " / ".join(map(str, key)),
+                        f"primaryKey: duplicate of line {first[key]}",
+                    )
+                )
             else:
                 first[key] = rec["_line"]
     for field in schema["fields"]:
@@ -271,8 +313,9 @@ def _check_keys(records: list[dict[str, Any]], schema: dict[str, Any], label: st
                 if val is None:
                     continue
                 if val in first_seen:
-                    problems.append(Problem(label, rec["_line"], name, str(val),
-                                            f"unique: duplicate of line {first_seen[val]}"))
+                    problems.append(
+                        Problem(label, rec["_line"], name, str(val), f"unique: duplicate of line {first_seen[val]}")
+                    )
                 else:
                     first_seen[val] = rec["_line"]
     return problems
@@ -303,8 +346,15 @@ def check_foreign_keys(results: dict[str, TableResult], package, labels: dict[st
                 if any(v is None for v in key):
                     continue
                 if key not in allowed:
-                    problems.append(Problem(labels[res["name"]], rec["_line"], "+".join(cols), " / ".join(map(str, key)),
-                                            f"foreignKey: no such value in {fk['reference']['resource']}"))
+                    problems.append(
+                        Problem(
+                            labels[res["name"]],
+                            rec["_line"],
+                            "+".join(cols),
+                            " / ".join(map(str, key)),
+                            f"foreignKey: no such value in {fk['reference']['resource']}",
+                        )
+                    )
     return problems
 
 
@@ -317,8 +367,13 @@ def undeclared_files(data_dir: Path, package) -> Iterable[Problem]:
     declared = {r["path"] for r in _resources(package)}
     for path in sorted(data_dir.glob("*.csv")):
         if path.name not in declared:
-            yield Problem(path.name, None, None, None,
-                          "file is not declared in datapackage.json (declare it, or move it out of data/)")
+            yield Problem(
+                path.name,
+                None,
+                None,
+                None,
+                "file is not declared in datapackage.json (declare it, or move it out of data/)",
+            )
 
 
 # ---------------------------------------------------------------- declared rules
@@ -337,10 +392,17 @@ def _rule_source_type(result: TableResult, results: dict[str, TableResult], labe
         declared = rec.get("source_type")
         derived = classify_row(rec.get("source_url"))
         if declared is not None and derived is not None and declared != derived:
-            problems.append(Problem(label, rec["_line"], "source_type", declared,
-                                    f"source-type-matches-addresses: the addresses in source_url make this row "
-                                    f"{derived!r} (primary = a publisher's own page; mirror = a copy of an official "
-                                    f"document; secondary = news or blogs); correct source_type or source_url"))
+            problems.append(
+                Problem(
+                    label,
+                    rec["_line"],
+                    "source_type",
+                    declared,
+                    f"source-type-matches-addresses: the addresses in source_url make this row "
+                    f"{derived!r} (primary = a publisher's own page; mirror = a copy of an official "
+                    f"document; secondary = news or blogs); correct source_type or source_url",
+                )
+            )
     return problems
 
 
@@ -358,31 +420,69 @@ def _rule_kq_needs_report(result: TableResult, results: dict[str, TableResult], 
         if not filled:
             continue
         if rec.get("kq_source") is None:
-            problems.append(Problem(label, rec["_line"], "kq_source", None,
-                                    f"kq-needs-report-source: {filled[0]} has a value, so kq_source must say which part of "
-                                    f"the inspection report it was read from (report_table or data_annexe); a percentage "
-                                    f"from a foreword, press release or news story belongs in inspection_headline_figures"))
+            problems.append(
+                Problem(
+                    label,
+                    rec["_line"],
+                    "kq_source",
+                    None,
+                    f"kq-needs-report-source: {filled[0]} has a value, so kq_source must say which part of "
+                    f"the inspection report it was read from (report_table or data_annexe); a percentage "
+                    f"from a foreword, press release or news story belongs in inspection_headline_figures",
+                )
+            )
         addresses = str(rec.get("source_url") or "").split(" ; ")
         if not any(INSPECTORATE_HOST.match(a.strip()) for a in addresses):
-            problems.append(Problem(label, rec["_line"], "source_url", rec.get("source_url"),
-                                    "kq-needs-report-source: a row with kq_ values must cite the inspection report on the "
-                                    "inspectorate's site (justiceinspectorates.gov.uk)"))
+            problems.append(
+                Problem(
+                    label,
+                    rec["_line"],
+                    "source_url",
+                    rec.get("source_url"),
+                    "kq-needs-report-source: a row with kq_ values must cite the inspection report on the "
+                    "inspectorate's site (justiceinspectorates.gov.uk)",
+                )
+            )
     return problems
 
 
 def _rule_kq_source_needs_kq(result: TableResult, results: dict[str, TableResult], label: str) -> list[Problem]:
-    return [Problem(label, rec["_line"], "kq_source", rec["kq_source"],
-                    "kq-source-needs-kq: kq_source names where key-question percentages were read, but no kq_ column has a value")
-            for rec in result.records
-            if rec.get("kq_source") is not None and not any(rec.get(c) is not None for c in _kq_columns(result))]
+    return [
+        Problem(
+            label,
+            rec["_line"],
+            "kq_source",
+            rec["kq_source"],
+            "kq-source-needs-kq: kq_source names where key-question "
+            "percentages were read, but no kq_ column has a value",
+        )
+        for rec in result.records
+        if rec.get("kq_source") is not None and not any(rec.get(c) is not None for c in _kq_columns(result))
+    ]
 
 
 #: Rating columns of each framework's standards (the 2024 framework has seven PDU standards).
 FRAMEWORK_STANDARDS = {
-    "2021": ("r_leadership", "r_staff", "r_services", "r_information_facilities", "r_court_work", "r_assessment",
-             "r_planning", "r_implementation_delivery", "r_reviewing"),
-    "2024": ("r_leadership", "r_staff", "r_services", "r_assessment", "r_planning", "r_implementation_delivery",
-             "r_reviewing"),
+    "2021": (
+        "r_leadership",
+        "r_staff",
+        "r_services",
+        "r_information_facilities",
+        "r_court_work",
+        "r_assessment",
+        "r_planning",
+        "r_implementation_delivery",
+        "r_reviewing",
+    ),
+    "2024": (
+        "r_leadership",
+        "r_staff",
+        "r_services",
+        "r_assessment",
+        "r_planning",
+        "r_implementation_delivery",
+        "r_reviewing",
+    ),
 }
 
 
@@ -390,7 +490,8 @@ def _rule_inadequate_count(result: TableResult, results: dict[str, TableResult],
     problems = []
     for rec in result.records:
         stated = rec.get("standards_inadequate_stated")
-        standards = FRAMEWORK_STANDARDS.get(rec.get("framework"))
+        framework = rec.get("framework")
+        standards = FRAMEWORK_STANDARDS.get(framework) if isinstance(framework, str) else None
         if stated is None or standards is None:
             continue
         ratings = [rec.get(c) for c in standards]
@@ -401,12 +502,21 @@ def _rule_inadequate_count(result: TableResult, results: dict[str, TableResult],
         elif stated < inadequate:
             rule = f"at least the {inadequate} standard(s) rated Inadequate in the rating columns"
         elif stated > len(standards) - other:
-            rule = (f"at most {len(standards) - other}: the {rec.get('framework')} framework has {len(standards)} "
-                    f"standards and {other} are rated other than Inadequate")
+            rule = (
+                f"at most {len(standards) - other}: the {rec.get('framework')} framework has {len(standards)} "
+                f"standards and {other} are rated other than Inadequate"
+            )
         else:
             continue
-        problems.append(Problem(label, rec["_line"], "standards_inadequate_stated", str(stated),
-                                f"inadequate-count-consistent: must be {rule}"))
+        problems.append(
+            Problem(
+                label,
+                rec["_line"],
+                "standards_inadequate_stated",
+                str(stated),
+                f"inadequate-count-consistent: must be {rule}",
+            )
+        )
     return problems
 
 
@@ -417,18 +527,46 @@ def _rule_headline_range(result: TableResult, results: dict[str, TableResult], l
         if value is None or unit is None:
             continue
         if unit == "percent" and value > 100:
-            problems.append(Problem(label, rec["_line"], "value", f"{value:g}",
-                                    "headline-value-in-range: a percentage must be at most 100"))
+            problems.append(
+                Problem(
+                    label,
+                    rec["_line"],
+                    "value",
+                    f"{value:g}",
+                    "headline-value-in-range: a percentage must be at most 100",
+                )
+            )
         if unit == "cases":
             if denominator is None:
-                problems.append(Problem(label, rec["_line"], "denominator", None,
-                                        "headline-value-in-range: a count of cases needs the number of cases it is out of"))
+                problems.append(
+                    Problem(
+                        label,
+                        rec["_line"],
+                        "denominator",
+                        None,
+                        "headline-value-in-range: a count of cases needs the number of cases it is out of",
+                    )
+                )
             elif value > denominator:
-                problems.append(Problem(label, rec["_line"], "value", f"{value:g}",
-                                        f"headline-value-in-range: a count of cases must be at most the denominator ({denominator})"))
+                problems.append(
+                    Problem(
+                        label,
+                        rec["_line"],
+                        "value",
+                        f"{value:g}",
+                        f"headline-value-in-range: a count of cases must be at most the denominator ({denominator})",
+                    )
+                )
             if not float(value).is_integer():
-                problems.append(Problem(label, rec["_line"], "value", f"{value:g}",
-                                        "headline-value-in-range: a count of cases must be a whole number"))
+                problems.append(
+                    Problem(
+                        label,
+                        rec["_line"],
+                        "value",
+                        f"{value:g}",
+                        "headline-value-in-range: a count of cases must be a whole number",
+                    )
+                )
     return problems
 
 
@@ -459,10 +597,17 @@ def _rule_headline_not_kq(result: TableResult, results: dict[str, TableResult], 
         if column is None or row is None or rec.get("unit") != "percent" or rec.get("value") is None:
             continue
         if row.get(column) is not None and float(row[column]) == float(rec["value"]):
-            problems.append(Problem(label, rec["_line"], "value", f"{rec['value']:g}",
-                                    f"headline-not-a-kq-duplicate: {rec['inspection_id']} already holds {row[column]:g} in "
-                                    f"pdu_inspections.{column} (line {row['_line']}); a figure is either a key-question score "
-                                    f"or a headline figure, never both"))
+            problems.append(
+                Problem(
+                    label,
+                    rec["_line"],
+                    "value",
+                    f"{rec['value']:g}",
+                    f"headline-not-a-kq-duplicate: {rec['inspection_id']} already holds {row[column]:g} in "
+                    f"pdu_inspections.{column} (line {row['_line']}); a figure is either a key-question score "
+                    f"or a headline figure, never both",
+                )
+            )
     return problems
 
 
@@ -478,17 +623,39 @@ def _rule_regional_units(result: TableResult, results: dict[str, TableResult], l
             continue
         if measure in _PERCENT_MAX:
             if unit != "percent":
-                problems.append(Problem(label, rec["_line"], "unit", unit,
-                                        f"regional-unit-fits-measure: {measure} is a percentage (unit percent)"))
+                problems.append(
+                    Problem(
+                        label,
+                        rec["_line"],
+                        "unit",
+                        unit,
+                        f"regional-unit-fits-measure: {measure} is a percentage (unit percent)",
+                    )
+                )
             elif value is not None and value > _PERCENT_MAX[measure]:
-                problems.append(Problem(label, rec["_line"], "value", f"{value:g}",
-                                        f"regional-unit-fits-measure: {measure} must be at most {_PERCENT_MAX[measure]}"))
+                problems.append(
+                    Problem(
+                        label,
+                        rec["_line"],
+                        "value",
+                        f"{value:g}",
+                        f"regional-unit-fits-measure: {measure} must be at most {_PERCENT_MAX[measure]}",
+                    )
+                )
         elif measure in _COUNT_MEASURES and unit not in ("FTE", "headcount", "people"):
-            problems.append(Problem(label, rec["_line"], "unit", unit,
-                                    f"regional-unit-fits-measure: {measure} is a count (unit FTE, headcount or people)"))
+            problems.append(
+                Problem(
+                    label,
+                    rec["_line"],
+                    "unit",
+                    unit,
+                    f"regional-unit-fits-measure: {measure} is a count (unit FTE, headcount or people)",
+                )
+            )
         elif measure == "average_caseload" and unit != "cases":
-            problems.append(Problem(label, rec["_line"], "unit", unit,
-                                    "regional-unit-fits-measure: average_caseload is in cases"))
+            problems.append(
+                Problem(label, rec["_line"], "unit", unit, "regional-unit-fits-measure: average_caseload is in cases")
+            )
     return problems
 
 
@@ -504,15 +671,23 @@ RULES: dict[str, RuleFunction] = {
 }
 
 
-def check_rules(resource: dict[str, Any], result: TableResult, results: dict[str, TableResult],
-                label: str) -> list[Problem]:
+def check_rules(
+    resource: dict[str, Any], result: TableResult, results: dict[str, TableResult], label: str
+) -> list[Problem]:
     """Apply the rules the resource declares to its records."""
     problems: list[Problem] = []
     for declared in resource.get("rules", []):
         function = RULES.get(declared.get("id"))
         if function is None:
-            problems.append(Problem("datapackage.json", None, None, declared.get("id"),
-                                    f"rule declared for {resource['name']} is not implemented in probation_evidence.validate"))
+            problems.append(
+                Problem(
+                    "datapackage.json",
+                    None,
+                    None,
+                    declared.get("id"),
+                    f"rule declared for {resource['name']} is not implemented in probation_evidence.validate",
+                )
+            )
             continue
         problems.extend(function(result, results, label))
     return problems

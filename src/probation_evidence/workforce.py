@@ -11,9 +11,11 @@ values (``Change.comparable``), and :func:`check_stated_changes` says which of i
 are independent checks and which hold by construction (a figure derived from the very
 statement being checked).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -90,8 +92,11 @@ class Change:
     @property
     def comparable(self) -> bool:
         """Both values are on the same definition (unknown definitions count as comparable)."""
-        return self.definition is None or self.comparison_definition is None or \
-            self.definition == self.comparison_definition
+        return (
+            self.definition is None
+            or self.comparison_definition is None
+            or self.definition == self.comparison_definition
+        )
 
     @property
     def absolute(self) -> float:
@@ -140,8 +145,15 @@ def change(df: pd.DataFrame, measure: str, date, comparison_date, vintage: str |
     before = row_as_of(df, measure, comparison_date, vintage)
     if now is None or before is None:
         return None
-    return Change(measure, pd.Timestamp(date), pd.Timestamp(comparison_date), float(now["value"]),
-                  float(before["value"]), now.get("definition"), before.get("definition"))
+    return Change(
+        measure,
+        pd.Timestamp(date),
+        pd.Timestamp(comparison_date),
+        float(now["value"]),
+        float(before["value"]),
+        now.get("definition"),
+        before.get("definition"),
+    )
 
 
 def year_on_year(df: pd.DataFrame, measure: str, date=None) -> Change | None:
@@ -186,7 +198,7 @@ def check_stated_changes(df: pd.DataFrame, stated: pd.DataFrame) -> pd.DataFrame
     (not checkable).
     """
     groups: dict[tuple, list[dict]] = {}
-    for rec in _sorted(df).to_dict("records"):        # plain dicts: this loop runs for every statement
+    for rec in _sorted(df).to_dict("records"):  # plain dicts: this loop runs for every statement
         groups.setdefault((rec["measure"], pd.Timestamp(rec["date"])), []).append(rec)
 
     def as_of(measure, date, vintage):
@@ -199,24 +211,35 @@ def check_stated_changes(df: pd.DataFrame, stated: pd.DataFrame) -> pd.DataFrame
     records = []
     measures = set(df["measure"])
     for row in stated.itertuples(index=False):
-        rec = {"statement_id": row.statement_id, "bulletin_date": row.bulletin_date, "measure": row.measure,
-               "comparison_date": row.comparison_date, "stated_change": row.stated_change,
-               "stated_change_pct": row.stated_change_pct, "computed_change": np.nan,
-               "computed_change_pct": np.nan, "status": "not_checkable", "reason": "",
-               "independent": False, "basis": "-"}
-        if row.measure not in measures:
+        rec = {
+            "statement_id": row.statement_id,
+            "bulletin_date": row.bulletin_date,
+            "measure": row.measure,
+            "comparison_date": row.comparison_date,
+            "stated_change": row.stated_change,
+            "stated_change_pct": row.stated_change_pct,
+            "computed_change": np.nan,
+            "computed_change_pct": np.nan,
+            "status": "not_checkable",
+            "reason": "",
+            "independent": False,
+            "basis": "-",
+        }
+        # the columns' types, as validated on load (NaT where the bulletin gives no comparison date)
+        measure, bulletin_date = cast(str, row.measure), cast(pd.Timestamp, row.bulletin_date)
+        comparison_date = cast(pd.Timestamp, row.comparison_date)
+        if measure not in measures:
             rec["reason"] = "measure not in the quarterly series"
-        elif pd.isna(row.comparison_date):
+        elif pd.isna(comparison_date):
             rec["reason"] = "the bulletin text gives no comparison date"
         else:
-            vintage = row.bulletin_date.strftime("%Y-%m-%d")
-            now = as_of(row.measure, row.bulletin_date, vintage)
-            before = as_of(row.measure, row.comparison_date, vintage)
+            vintage = bulletin_date.strftime("%Y-%m-%d")
+            now = as_of(measure, bulletin_date, vintage)
+            before = as_of(measure, comparison_date, vintage)
             if now is None or before is None:
                 rec["reason"] = "a date is missing from the series"
             else:
-                ch = Change(row.measure, row.bulletin_date, row.comparison_date, float(now["value"]),
-                            float(before["value"]))
+                ch = Change(measure, bulletin_date, comparison_date, float(now["value"]), float(before["value"]))
                 rec.update(_compare(ch, row))
                 circular = any(r["derivation"] == "derived" and r["vintage"] == vintage for r in (now, before))
                 rec["independent"] = not circular
@@ -229,13 +252,16 @@ def stated_check_summary(checks: pd.DataFrame) -> dict[str, int]:
     """Counts from :func:`check_stated_changes`: statements, checked, matches (independent and
     by construction), mismatches and not checkable."""
     checked = checks[checks["status"] != "not_checkable"]
-    return {"statements": len(checks), "checked": len(checked),
-            "independent": int(checked["independent"].sum()),
-            "independent_match": int((checked["independent"] & (checked["status"] == "match")).sum()),
-            "construction": int((~checked["independent"].astype(bool)).sum()),
-            "match": int((checked["status"] == "match").sum()),
-            "mismatch": int((checked["status"] == "mismatch").sum()),
-            "not_checkable": int((checks["status"] == "not_checkable").sum())}
+    return {
+        "statements": len(checks),
+        "checked": len(checked),
+        "independent": int(checked["independent"].sum()),
+        "independent_match": int((checked["independent"] & (checked["status"] == "match")).sum()),
+        "construction": int((~checked["independent"].astype(bool)).sum()),
+        "match": int((checked["status"] == "match").sum()),
+        "mismatch": int((checked["status"] == "mismatch").sum()),
+        "not_checkable": int((checks["status"] == "not_checkable").sum()),
+    }
 
 
 def _compare(ch: Change, row) -> dict:
@@ -251,11 +277,18 @@ def _compare(ch: Change, row) -> dict:
     reasons = []
     if pd.notna(row.stated_change) and differs(row.stated_change, computed, ABS_TOLERANCE[row.unit]):
         reasons.append(f"change {computed:+.1f} vs stated {row.stated_change:+g}")
-    if (pd.notna(row.stated_change_pct) and row.unit != "percentage points"
-            and differs(row.stated_change_pct, computed_pct, PCT_TOLERANCE)):
+    if (
+        pd.notna(row.stated_change_pct)
+        and row.unit != "percentage points"
+        and differs(row.stated_change_pct, computed_pct, PCT_TOLERANCE)
+    ):
         reasons.append(f"percent {computed_pct:+.2f} vs stated {row.stated_change_pct:+g}")
-    return {"computed_change": computed, "computed_change_pct": computed_pct,
-            "status": "mismatch" if reasons else "match", "reason": "; ".join(reasons)}
+    return {
+        "computed_change": computed,
+        "computed_change_pct": computed_pct,
+        "status": "mismatch" if reasons else "match",
+        "reason": "; ".join(reasons),
+    }
 
 
 def revisions(df: pd.DataFrame) -> pd.DataFrame:
@@ -288,8 +321,14 @@ def pipeline_scenarios(po_now: float, intake: float, completion_rates, po_leavin
             raise ValueError(f"completion rate {rate!r} must be between 0 and 1")
         qualifiers = intake * rate
         leavers = po_now * po_leaving_rate_pct / 100
-        rows.append({"completion": rate, "qualifiers": qualifiers, "leavers": leavers,
-                     "po_next_year": po_now + qualifiers - leavers})
+        rows.append(
+            {
+                "completion": rate,
+                "qualifiers": qualifiers,
+                "leavers": leavers,
+                "po_next_year": po_now + qualifiers - leavers,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -310,14 +349,16 @@ def pqip_intakes(national_facts: pd.DataFrame) -> pd.DataFrame:
     if rows["first_year"].duplicated().any():
         dup = rows.loc[rows["first_year"].duplicated(keep=False), "measure"].tolist()
         raise ValueError(f"more than one trainee intake for the same year: {dup}")
-    out = pd.DataFrame({
-        "year": [f"{y}/{str(y + 1)[-2:]}" for y in rows["first_year"]],
-        "start": [pd.Timestamp(year=y, month=4, day=1) for y in rows["first_year"]],
-        "end": [pd.Timestamp(year=y + 1, month=3, day=31) for y in rows["first_year"]],
-        "trainees": rows["value"].astype(float).to_numpy(),
-        "measure": rows["measure"].to_numpy(),
-        "source_type": rows["source_type"].to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "year": [f"{y}/{str(y + 1)[-2:]}" for y in rows["first_year"]],
+            "start": [pd.Timestamp(year=y, month=4, day=1) for y in rows["first_year"]],
+            "end": [pd.Timestamp(year=y + 1, month=3, day=31) for y in rows["first_year"]],
+            "trainees": rows["value"].astype(float).to_numpy(),
+            "measure": rows["measure"].to_numpy(),
+            "source_type": rows["source_type"].to_numpy(),
+        }
+    )
     return out.sort_values("start").reset_index(drop=True)
 
 
@@ -338,26 +379,29 @@ def qualifying_share(intake_start, intake_end, window_start, window_end, min_mon
     width = max_months - min_months
 
     def cdf(t_months: float) -> float:
-        c = t_months - min_months          # time after the earliest qualifying date of the first starter
+        c = t_months - min_months  # time after the earliest qualifying date of the first starter
         if width == 0:
             return float(np.clip(c / span, 0, 1))
 
-        def ramp(y: float) -> float:       # integral of clip(u, 0, width) du from 0 to y
+        def ramp(y: float) -> float:  # integral of clip(u, 0, width) du from 0 to y
             if y <= 0:
                 return 0.0
             return y * y / 2 if y <= width else width * width / 2 + width * (y - width)
+
         return float(np.clip((ramp(c) - ramp(c - span)) / (span * width), 0, 1))
 
     return cdf(_months(intake_start, window_end)) - cdf(_months(intake_start, window_start))
 
 
-def intakes_qualifying(intakes: pd.DataFrame, window_start, window_end, min_months: float,
-                       max_months: float) -> pd.DataFrame:
+def intakes_qualifying(
+    intakes: pd.DataFrame, window_start, window_end, min_months: float, max_months: float
+) -> pd.DataFrame:
     """Each intake's expected share qualifying in the window, and the trainees that means
     (``share``, ``due``); only intakes with some share are returned, largest share first."""
     out = intakes.copy()
-    out["share"] = [qualifying_share(r.start, r.end, window_start, window_end, min_months, max_months)
-                    for r in intakes.itertuples()]
+    out["share"] = [
+        qualifying_share(r.start, r.end, window_start, window_end, min_months, max_months) for r in intakes.itertuples()
+    ]
     out["due"] = out["share"] * out["trainees"]
     return out[out["share"] > 0.005].sort_values("share", ascending=False).reset_index(drop=True)
 
@@ -402,6 +446,7 @@ _PERIOD = r"^([A-Z][a-z]{2}) (\d{4})-([A-Z][a-z]{2}) (\d{4})$"
 def period_end(period: str) -> pd.Timestamp:
     """'Jul 2023-Jun 2024' -> 2024-06-30 (the last day of the period's final month)."""
     import re
+
     m = re.match(_PERIOD, str(period))
     if not m:
         raise ValueError(f"period {period!r} is not of the form 'Jul 2023-Jun 2024'")
@@ -414,8 +459,9 @@ def direct_caseload(caseload_facts: pd.DataFrame, measure: str = "po_average_cas
     rows = caseload_facts[caseload_facts["measure"] == measure]
     if rows.empty:
         raise ValueError(f"caseload_facts has no rows for {measure}")
-    out = pd.Series(rows["value"].astype(float).to_numpy(), index=[period_end(p) for p in rows["period"]],
-                    name=measure).sort_index()
+    out = pd.Series(
+        rows["value"].astype(float).to_numpy(), index=[period_end(p) for p in rows["period"]], name=measure
+    ).sort_index()
     if out.index.duplicated().any():
         raise ValueError(f"caseload_facts: more than one {measure} for the same period")
     return out

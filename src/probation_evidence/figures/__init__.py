@@ -21,6 +21,7 @@ the website its alt text, and ``{numref}`<name>``` works from any page.
 To add a chapter's figures, create ``figures/<chapter>.py`` with functions like those in
 :mod:`.staffing` and add its name to ``__all__`` below.
 """
+
 import importlib
 from types import ModuleType
 
