@@ -39,7 +39,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-TEST_WORKERS ?= 2
+TEST_WORKERS ?= 4
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 # Lint first (fails fast), then the book is built (make book: nothing to do when it is current); the
@@ -47,7 +47,6 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 test: $(STAMP) lint $(PUBLISHED)
 	@bash tools/ensure-chromium.sh
 	@$(BIN)/python tools/ensure_axe.py
-	$(BIN)/probation-evidence check-data
 	$(BIN)/python -m pytest tests notebooks $(NBVAL) -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
 
 bench: $(STAMP)
