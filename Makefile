@@ -43,10 +43,13 @@ TEST_WORKERS ?= 4
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 # Lint first (fails fast), then the book is built (make book: nothing to do when it is current); the
-# tests then run on two workers (pytest-xdist), each test file on one of them.
+# tests then run on four workers (pytest-xdist; each test file on one of them, so two cores stay busy
+# while a worker waits on a browser or a build), with one thread each for numerical libraries (their
+# thread pools would only compete with the other workers for the same cores).
 test: $(STAMP) lint $(PUBLISHED)
 	@bash tools/ensure-chromium.sh
 	@$(BIN)/python tools/ensure_axe.py
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
 	$(BIN)/python -m pytest tests notebooks $(NBVAL) -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
 
 bench: $(STAMP)
