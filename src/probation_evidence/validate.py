@@ -10,13 +10,6 @@ table's figure, ...) are declared by id in each resource's ``rules`` list and im
 person can find and fix it. (The package also passes frictionless-py's own validation; the tests
 run both.)
 
-Why not hand the Table Schema checks to frictionless-py: measured on the 17 tables, `make check-data`
-(every schema check, the foreign keys and the declared cross-table rules) takes 0.7 s, while
-`frictionless validate data/datapackage.json` takes 2.0 s for the schema checks alone, and reports
-a bad cell by row and field position ("row 4, field 8 ... constraint-error") rather than by file
-line, column name, value and rule. The rules would still need this module. So frictionless-py is
-the reference check in the tests (tests/test_validate.py), not the loader.
-
 Validation never raises on bad data: it returns a list of :class:`Problem`. Callers that
 want an exception use :class:`DataValidationError`.
 """
