@@ -348,3 +348,17 @@ def test_reported_by_prefers_the_recorded_source_type_and_refuses_bad_input():
         rules.reported_by("", addresses="https://www.gov.uk/x")
     with pytest.raises(ValueError):
         rules.reported_by("X")
+
+
+def test_conclusions_table_lists_each_word_with_its_reason():
+    items = [
+        ("Officer numbers", rules.direction(110, 100)),
+        ("Leaving rate", rules.direction(10.1, 10.0)),
+    ]
+    table = rules.conclusions_table(items, word_width=0.2)
+    frame = table.frame
+    assert list(frame["What"]) == ["Officer numbers", "Leaving rate"]
+    assert list(frame["Word used"]) == [v.word for _, v in items]
+    assert frame["Word used"].iloc[0] != frame["Word used"].iloc[1]
+    assert list(frame["Why (the rule's reason)"]) == [v.reason for _, v in items]
+    assert table.col_widths[1] == 0.2

@@ -849,15 +849,7 @@ def conclusions(d: CaseloadData) -> list[tuple[str, rules.Verdict]]:
 
 
 def conclusions_table(d: CaseloadData) -> Table:
-    frame = pd.DataFrame(
-        [{"What": what, "Word used": v.word, "Why (the rule's reason)": v.reason} for what, v in conclusions(d)]
-    )
-    return Table(
-        frame,
-        "How this chapter's conclusions were worded: each word comes from a stated rule "
-        "(see Methods, How the book words its conclusions)",
-        col_widths=[0.27, 0.18, 0.5],
-    )
+    return rules.conclusions_table(conclusions(d), word_width=0.18)
 
 
 # ====================================================================== all texts

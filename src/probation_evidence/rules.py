@@ -116,6 +116,21 @@ def _register(title: str, words: str, statement: Callable[[], str]):
     return deco
 
 
+def conclusions_table(items: Sequence[tuple[str, Verdict]], word_width: float = 0.15):
+    """A chapter's closing table: each conclusion, the word used and the rule's reason for it
+    (``items`` as returned by a chapter's ``conclusions``). Returns a :class:`present.Table`."""
+    from .present import Table
+
+    rows = [{"What": what, "Word used": v.word, "Why (the rule's reason)": v.reason} for what, v in items]
+    frame = pd.DataFrame(rows)
+    return Table(
+        frame,
+        "How this chapter's conclusions were worded: each word comes from a stated rule "
+        "(see Methods, How the book words its conclusions)",
+        col_widths=[0.27, word_width, 0.5],
+    )
+
+
 def rules_markdown(heading_level: int = 3) -> str:
     """The rules as reader-facing Markdown (one subsection per rule), with the thresholds in force."""
     hashes = "#" * heading_level

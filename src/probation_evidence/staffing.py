@@ -706,15 +706,7 @@ def conclusions(d: StaffingData) -> list[tuple[str, rules.Verdict]]:
 
 
 def conclusions_table(d: StaffingData) -> Table:
-    frame = pd.DataFrame(
-        [{"What": what, "Word used": v.word, "Why (the rule's reason)": v.reason} for what, v in conclusions(d)]
-    )
-    return Table(
-        frame,
-        "How this chapter's conclusions were worded: each word comes from a stated rule "
-        "(see Methods, How the book words its conclusions)",
-        col_widths=[0.27, 0.15, 0.5],
-    )
+    return rules.conclusions_table(conclusions(d))
 
 
 def stated_changes_table(d: StaffingData) -> Table:
