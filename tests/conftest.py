@@ -90,3 +90,22 @@ def write_csv(folder: Path, name: str, text: str) -> Path:
     path = folder / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def check_book_figure(f, tmp_path: Path) -> None:
+    """What every book figure must have: its texts, no naming or title problem, a legible PNG with
+    enough text contrast (``save`` draws and checks it), a CSV of all its plotted data and the MyST
+    figure directive."""
+    import csv
+
+    from probation_evidence import charts
+
+    assert isinstance(f, charts.Figure)
+    for part in (f.title, f.source, f.units, f.alt, f.caption):
+        assert part.strip()
+    assert f.problems(check_drawing=False) == []  # names, texts, n in titles
+    png, csv_path = f.save(tmp_path)  # draws it: raises if illegible or low in contrast
+    assert png.stat().st_size > 10_000
+    with csv_path.open(encoding="utf-8") as handle:
+        assert len(list(csv.DictReader(handle))) == len(f.data) > 0
+    assert f":::{{figure}} chart-data/{f.name}.png" in f.markdown()

@@ -17,6 +17,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pytest
 
+from conftest import check_book_figure
 from probation_evidence import charts, inspection_outcomes as C, inspections as I, pages, rules
 from probation_evidence.figures import inspections as F
 
@@ -43,22 +44,12 @@ def _close():
 
 
 # ------------------------------------------------------------------ figures
-def _check_figure(f: charts.Figure, tmp_path: Path) -> None:
-    assert isinstance(f, charts.Figure)
-    for part in (f.title, f.source, f.units, f.alt, f.caption):
-        assert part.strip()
-    assert f.problems(check_drawing=False) == []  # names, texts, n in titles
-    png, csv_path = f.save(tmp_path)  # draws it: raises if illegible or low in contrast
-    assert png.stat().st_size > 10_000
-    with csv_path.open(encoding="utf-8") as handle:
-        assert len(list(csv.DictReader(handle))) == len(f.data) > 0
-    assert f":::{{figure}} chart-data/{f.name}.png" in f.markdown()
 
 
 @pytest.mark.parametrize("make", F.ALL, ids=lambda f: f.__name__)
 def test_every_figure_is_complete_and_legible(make, live, tmp_path):
     charts.use_house_style()
-    _check_figure(make(live), tmp_path)
+    check_book_figure(make(live), tmp_path)
 
 
 def test_one_funnel_plot_per_framework(live, tmp_path):
@@ -66,7 +57,7 @@ def test_one_funnel_plot_per_framework(live, tmp_path):
     funnels = F.region_funnels(live)
     assert [f.name for f in funnels] == [f"fig-region-funnel-{fw}" for fw in live.frameworks]
     for f in funnels:
-        _check_figure(f, tmp_path)
+        check_book_figure(f, tmp_path)
         assert set(f.data["framework"]) == {f.name.rsplit("-", 1)[1]}  # never two frameworks in one plot
         fw = f.name.rsplit("-", 1)[1]
         assert int(f.data["n"].sum()) == int((live.pdu["framework"] == fw).sum())

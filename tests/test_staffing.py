@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
+from conftest import check_book_figure
 from probation_evidence import charts, load, pages, staffing, workforce as wf
 from probation_evidence.figures import staffing as F
 from probation_evidence.present import fmt_pct, fmt_signed
@@ -41,16 +42,7 @@ def _close():
 @pytest.mark.parametrize("make", F.ALL, ids=lambda f: f.__name__)
 def test_every_figure_is_complete_and_legible(make, live, tmp_path):
     charts.use_house_style()
-    f = make(live)
-    assert isinstance(f, charts.Figure)
-    for part in (f.title, f.source, f.units, f.alt, f.caption):
-        assert part.strip()
-    assert f.problems(check_drawing=False) == []  # names, texts, n in titles
-    png, csv_path = f.save(tmp_path)  # draws it: raises if illegible or low in contrast
-    assert png.stat().st_size > 10_000
-    with csv_path.open(encoding="utf-8") as handle:
-        assert len(list(csv.DictReader(handle))) == len(f.data) > 0
-    assert f":::{{figure}} chart-data/{f.name}.png" in f.markdown()
+    check_book_figure(make(live), tmp_path)
 
 
 def test_figure_texts_follow_the_data(live):
