@@ -230,3 +230,61 @@ def test_png_with_transparency_is_left_as_it_is():
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=50, transparent=True)
     assert charts.opaque_png(buf.getvalue()) == buf.getvalue()
+
+
+def _finished_chart():
+    fig, ax = charts.new_figure(6, 3.5)
+    ax.plot([0, 1, 2, 3], [3, 1, 4, 2], color=charts.OKABE_ITO["blue"], label="Officers")
+    ax.bar([0.5, 2.5], [1, 2], color=charts.OKABE_ITO["orange"], label="Leavers")
+    charts.finish(fig, ax, title="A title that states the finding", xlabel="Quarter", ylabel="FTE", source="Test data")
+    return fig
+
+
+def test_saved_png_is_matplotlibs_tight_png_as_rgb_and_the_figure_keeps_its_dpi(tmp_path):
+    """Save draws twice and cuts the image to the bounds of its first draw; the result must be
+    exactly what matplotlib's own ``bbox_inches="tight"`` writes (the source line sits below the
+    axes, outside the canvas), without the alpha channel, and the figure's own dpi is left alone."""
+    import io
+
+    fig = _finished_chart()
+    dpi_before = fig.dpi
+    f = charts.Figure("fig-x", fig, pd.DataFrame({"x": [1]}), title="t", source="s", units="u", alt="a", caption="c")
+    png, _ = f.save(tmp_path)
+    assert fig.dpi == dpi_before
+    reference = io.BytesIO()
+    fig.savefig(reference, format="png", dpi=charts.DPI, bbox_inches="tight")
+    ref_mode, ref_pixels = _png_mode_and_pixels(reference.getvalue())
+    mode, pixels = _png_mode_and_pixels(png.read_bytes())
+    assert (ref_mode, mode) == ("RGBA", "RGB")
+    assert pixels == ref_pixels
+    assert f.png_bytes() == png.read_bytes()
+
+
+def test_drawing_without_glyphs_gives_the_pixels_of_fully_transparent_text():
+    """The contrast check's draw skips rasterising glyphs; the pixels must be those of a draw with
+    every text at alpha 0 (the text boxes and bbox patches are still drawn)."""
+    import numpy as np
+    from matplotlib.text import Text
+
+    fig = _finished_chart()
+    fig.axes[0].text(1, 3, "boxed", bbox={"facecolor": "#dddddd"})
+    pixels, _ = charts._render_without_text(fig)
+    texts = list(fig.findobj(Text))
+    for t in texts:
+        t.set_alpha(0)
+    fig.canvas.draw()
+    reference = np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(float) / 255
+    assert pixels.shape == reference.shape and (pixels == reference).all()
+    for t in texts:
+        t.set_alpha(None)
+    fig.canvas.draw()
+    with_text = np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(float) / 255
+    assert (with_text != pixels).any()  # the glyphs are drawn again afterwards
+
+
+def test_a_chart_with_transparent_pixels_is_saved_with_its_alpha_channel(tmp_path):
+    fig = _finished_chart()
+    fig.patch.set_alpha(0.5)
+    f = charts.Figure("fig-t", fig, pd.DataFrame({"x": [1]}), title="t", source="s", units="u", alt="a", caption="c")
+    png, _ = f.save(tmp_path)
+    assert _png_mode_and_pixels(png.read_bytes())[0] == "RGBA"

@@ -20,11 +20,14 @@ their n) run on every such figure.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import pandas as pd
+
+from .standards import MIN_TEXT_CONTRAST  # WCAG 2.2 AA text contrast, 4.5:1
 
 #: Okabe & Ito (2008) palette: distinguishable with the common forms of colour blindness.
 OKABE_ITO = {
@@ -54,9 +57,6 @@ RATING_COLOURS = {
 #: width) and over 200 dpi at the PDF's text width.
 DPI = 150
 CHART_DATA_DIR = "chart-data"
-#: WCAG 2.2 contrast for normal text (1.4.3, level AA). Charts are scaled to the reader's screen,
-#: so all chart text is held to it, whatever its point size.
-MIN_TEXT_CONTRAST = 4.5
 #: Grey for secondary chart text (notes, annotations): 7.0:1 on white. The palette's grey
 #: (#999999, 2.8:1) is for marks only, never for text.
 MUTED_TEXT = "#595959"
@@ -135,7 +135,8 @@ def finish(
     fig.text(
         0.01, -0.02, wrap(footer, 115), ha="left", va="top", fontsize=8.5, color="#333333", transform=fig.transFigure
     )
-    check_text_contrast(fig)
+    # Legibility and text contrast are checked when the finished chart is saved for the book
+    # (Figure.save), after anything a figure function adds below the title and axes.
 
 
 # --- Text contrast (WCAG 2.2 AA) ---------------------------------------------------------------
@@ -184,6 +185,10 @@ def text_colour(colour, background="white", minimum: float = MIN_TEXT_CONTRAST) 
 TEXT_COLOURS = {name: text_colour(hexcode) for name, hexcode in OKABE_ITO.items()}
 
 
+def _draw_nothing(*args, **kwargs) -> None:
+    return None
+
+
 def _render_without_text(fig):
     """RGB pixels of the figure as drawn with every text's glyphs hidden (layout and text boxes
     kept), and the renderer whose coordinates match them."""
@@ -198,7 +203,14 @@ def _render_without_text(fig):
         for t in texts:
             t.set_alpha(0)
         try:
-            fig.canvas.draw()
+            renderer = fig.canvas.get_renderer()  # the one the draw below uses (same size and dpi)
+            # Invisible glyphs need not be rasterised: texts are still laid out (their boxes and
+            # bbox patches drawn), only the renderer's glyph drawing is skipped for this draw.
+            renderer.draw_text = _draw_nothing
+            try:
+                fig.canvas.draw()
+            finally:
+                del renderer.draw_text
             pixels = np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(float) / 255
         except AttributeError:  # a canvas without an Agg buffer
             buf = io.BytesIO()
@@ -317,6 +329,10 @@ def _visible_texts(texts) -> list:
     return [t for t in texts if t.get_visible() and t.get_text().strip()]
 
 
+#: Boxes may touch by this much (a third of a point, half a pixel at 110 dpi) without counting as overlapping.
+OVERLAP_TOLERANCE_PT = 0.33
+
+
 def _overlaps(a, b, pad: float = 0.0) -> bool:
     return a.x0 < b.x1 - pad and b.x0 < a.x1 - pad and a.y0 < b.y1 - pad and b.y0 < a.y1 - pad
 
@@ -327,7 +343,7 @@ def _pairwise(texts, renderer, what: str) -> list[str]:
     for i in range(len(boxes)):
         for j in range(i + 1, len(boxes)):
             (ta, a), (tb, b) = boxes[i], boxes[j]
-            if _overlaps(a, b, pad=0.5):
+            if _overlaps(a, b, pad=renderer.points_to_pixels(OVERLAP_TOLERANCE_PT)):
                 problems.append(f"{what}: {ta.get_text()!r} overlaps {tb.get_text()!r}")
     return problems
 
@@ -571,6 +587,45 @@ def opaque_png(png: bytes) -> bytes:
     return out.getvalue()
 
 
+@contextmanager
+def _at_dpi(fig, dpi: float):
+    """Draw ``fig`` at ``dpi`` inside the block (its size in inches is unchanged)."""
+    before = fig.dpi
+    fig.dpi = dpi
+    try:
+        yield fig
+    finally:
+        fig.dpi = before
+
+
+def _png_after_draw(fig, renderer) -> bytes:
+    """The chart as an opaque PNG at :data:`DPI`, cut to its contents as ``bbox_inches="tight"`` cuts
+    it, from a figure just drawn at that resolution by ``renderer``.
+
+    The drawn layout gives the bounds, so the image is drawn once more, not twice (a tight bounding
+    box otherwise costs a draw of its own), and it is written as RGB directly (see :func:`opaque_png`)."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    bbox = fig.get_tightbbox(renderer).padded(mpl.rcParams["savefig.pad_inches"])
+    raw = io.BytesIO()
+    fig.savefig(raw, format="rgba", dpi=DPI, bbox_inches=bbox)
+    width, height = int(bbox.width * DPI), int(bbox.height * DPI)  # the Agg canvas truncates its size
+    data = raw.getvalue()
+    if len(data) != 4 * width * height:  # not the size the canvas is known to use: let matplotlib write it
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+        return opaque_png(buf.getvalue())
+    pixels = np.frombuffer(data, np.uint8).reshape(height, width, 4)
+    opaque = bool((pixels[..., 3] == 255).all())
+    image = Image.fromarray(np.ascontiguousarray(pixels[..., :3]) if opaque else pixels, "RGB" if opaque else "RGBA")
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
 class Figure:
     """A finished chart, ready for the book.
 
@@ -641,22 +696,25 @@ class Figure:
     # -- files
     def png_bytes(self) -> bytes:
         if self._png is None:
-            import io
-
-            buf = io.BytesIO()
-            self.figure.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
-            self._png = opaque_png(buf.getvalue())
+            with _at_dpi(self.figure, DPI):
+                self.figure.canvas.draw()
+                self._png = _png_after_draw(self.figure, self.figure.canvas.get_renderer())
         return self._png
 
     def save(self, folder: str | Path | None = None) -> tuple[Path, Path]:
-        """Check legibility and text contrast, then write ``<name>.png`` and ``<name>.csv``; return their paths."""
-        drawn = _render_without_text(self.figure)  # one draw serves both checks (texts keep their layout)
-        problems = legibility_problems(self.figure, renderer=drawn[1])
-        if problems:
-            raise ChartLegibilityError("chart is not legible:\n  " + "\n  ".join(problems))
-        contrast = text_contrast_problems(self.figure, drawn=drawn)
-        if contrast:
-            raise ValueError("chart text fails WCAG contrast: " + "; ".join(contrast) + CONTRAST_ADVICE)
+        """Check legibility and text contrast, then write ``<name>.png`` and ``<name>.csv``; return their paths.
+
+        Two draws at the image's resolution: one without the texts' glyphs serves both checks and
+        the image's bounds, the other is the image."""
+        with _at_dpi(self.figure, DPI):
+            drawn = _render_without_text(self.figure)  # texts keep their layout, only their glyphs are hidden
+            problems = legibility_problems(self.figure, renderer=drawn[1])
+            if problems:
+                raise ChartLegibilityError("chart is not legible:\n  " + "\n  ".join(problems))
+            contrast = text_contrast_problems(self.figure, drawn=drawn)
+            if contrast:
+                raise ValueError("chart text fails WCAG contrast: " + "; ".join(contrast) + CONTRAST_ADVICE)
+            self._png = _png_after_draw(self.figure, drawn[1])
         folder = Path(folder) if folder is not None else self.folder
         folder.mkdir(parents=True, exist_ok=True)
         png = folder / f"{self.name}.png"
