@@ -148,10 +148,10 @@ def _tool(confdir: str | Path, name: str):
 
 def accessibility_facts(confdir: str | Path, repository_url: str = "") -> dict[str, str]:
     """What the accessibility statement says about testing, taken from the code that does it
-    (tools/check_site.py, tools/ensure_axe.py, charts.py), so the statement cannot drift from it."""
+    (tools/check_site.py, tools/ensure_axe.py, standards.py), so the statement cannot drift from it."""
     check_site = _tool(confdir, "check_site")
     ensure_axe = _tool(confdir, "ensure_axe")
-    from probation_evidence import charts
+    from probation_evidence import standards  # not charts: that would load matplotlib and pandas here
 
     if repository_url:
         issues = repository_url.rstrip("/") + "/issues"
@@ -165,7 +165,7 @@ def accessibility_facts(confdir: str | Path, repository_url: str = "") -> dict[s
         "axe_fail_impacts": " or ".join(check_site.AXE_FAIL_IMPACTS),
         "axe_dark_rules": ", ".join(f"`{rule}`" for rule in check_site.AXE_DARK_RULES),
         "phone_width": str(check_site.PHONE["width"]),
-        "chart_text_contrast": f"{charts.MIN_TEXT_CONTRAST:g}:1",
+        "chart_text_contrast": f"{standards.MIN_TEXT_CONTRAST:g}:1",
         "issues_link": f"[{issues}]({issues})",
     }
 
@@ -188,7 +188,17 @@ def setup_accessibility(app):
     app.connect("build-finished", _accessible_pages)
 
 
+def _navigation_depth(app, config):
+    """The left-hand list of pages shows the parts and their chapters, not the 90 or so PDU and
+    region profiles under "Your PDU and region" (that page lists them all). Drawn on every page, a
+    list that long made each page twice the size and the website's build a fifth slower."""
+    options = dict(config.html_theme_options or {})
+    options.setdefault("max_navbar_depth", 1)
+    config.html_theme_options = options
+
+
 def setup(app):
+    app.connect("config-inited", _navigation_depth)
     app.connect("html-page-context", _drop_thebe, priority=900)
     app.connect("config-inited", _inject_version)
     setup_accessibility(app)
