@@ -43,12 +43,17 @@ from typing import Any, cast
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
 from scipy.stats.contingency import odds_ratio as _scipy_odds_ratio
+
+# statsmodels' modules, not statsmodels.api: the api module loads all of statsmodels (time series,
+# graphics, scipy.signal), about a second at every kernel's start.
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 from statsmodels.tools.sm_exceptions import PerfectSeparationError
+from statsmodels.tools.tools import add_constant
 
 __all__ = [
     "RATING_LEVELS",
@@ -616,7 +621,7 @@ def binomial_rating_model(
     small_n = n < 10
     coefficients, converged = _empty_coef_table(["intercept", predictor]), False
     if not separation:
-        model = sm.GLM(y, sm.add_constant(x, has_constant="add"), family=sm.families.Binomial())
+        model = GLM(y, add_constant(x, has_constant="add"), family=families.Binomial())
         try:
             res, flags = _quiet(lambda: model.fit())
             converged = bool(res.converged) and "ConvergenceWarning" not in flags
@@ -1025,8 +1030,8 @@ def kq_binomial_model(
     k = np.round(pct.to_numpy() / 100.0 * n.to_numpy())
     m = n.to_numpy()
     endog = np.column_stack([k, m - k])
-    exog = sm.add_constant(x.to_numpy(), has_constant="add")
-    model = sm.GLM(endog, exog, family=sm.families.Binomial())
+    exog = add_constant(x.to_numpy(), has_constant="add")
+    model = GLM(endog, exog, family=families.Binomial())
     res_b, _ = _quiet(model.fit)
     # Pearson X2 / df computed explicitly: with a two-column binomial endog,
     # statsmodels' fit(scale="X2") ignores the number of trials (cf. statsmodels
