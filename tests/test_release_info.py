@@ -277,3 +277,35 @@ def test_download_check_notices_a_missing_file(tmp_path):
     assert "the website's copy of regions.csv differs from its source" in problems
     assert "downloads page links events.csv but the website has no such file" in problems
     assert "downloads page has no link to datapackage.json" in problems
+
+
+def _write_zips(root: str, barrier, times: int, errors) -> None:
+    for i in range(times):
+        barrier.wait()  # both start writing into the same new folder together, as two cold builds do
+        try:
+            ri.write_data_zip(Path(root) / str(i))
+        except Exception as exc:  # noqa: BLE001 - reported by the test
+            errors.put(repr(exc))
+
+
+def test_the_website_and_pdf_builds_can_write_the_data_zip_at_the_same_time(tmp_path):
+    """Both Sphinx builds write the zip as they start, side by side. With one shared temporary
+    file name, one process could move the other's file away (FileNotFoundError, a failed build)."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    barrier, errors, times = ctx.Barrier(2), ctx.Queue(), 30
+    writers = [ctx.Process(target=_write_zips, args=(str(tmp_path), barrier, times, errors)) for _ in range(2)]
+    for w in writers:
+        w.start()
+    for w in writers:
+        w.join(60)
+    problems = []
+    while not errors.empty():
+        problems.append(errors.get())
+    assert problems == [] and [w.exitcode for w in writers] == [0, 0]
+    content = ri.data_zip_bytes()
+    for i in range(times):
+        folder = tmp_path / str(i) / ri.ZIP_PATH.parent
+        assert [p.name for p in folder.iterdir()] == [ri.ZIP_PATH.name]  # no temporary file left
+        assert (folder / ri.ZIP_PATH.name).read_bytes() == content

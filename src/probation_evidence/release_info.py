@@ -407,9 +407,14 @@ def write_data_zip(root: Path = ROOT, folder=None) -> bool:
     if target.exists() and target.read_bytes() == content:
         return False
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".zip.tmp")
-    tmp.write_bytes(content)
-    os.replace(tmp, target)
+    # The website's and the PDF's builds run side by side and both write the zip as they start: each
+    # writes its own temporary file (a shared name let one build move the other's file away).
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(content)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
     return True
 
 
