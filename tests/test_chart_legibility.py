@@ -288,3 +288,27 @@ def test_a_chart_with_transparent_pixels_is_saved_with_its_alpha_channel(tmp_pat
     f = charts.Figure("fig-t", fig, pd.DataFrame({"x": [1]}), title="t", source="s", units="u", alt="a", caption="c")
     png, _ = f.save(tmp_path)
     assert _png_mode_and_pixels(png.read_bytes())[0] == "RGBA"
+
+
+def test_every_book_figure_is_shown_in_a_notebook():
+    """Each figure function is shown (``.show()``: saved, which draws it and checks legibility and
+    text contrast) by a chapter notebook, so nbval draws and checks every figure on the live data
+    (the figure tests of the chapters check everything else without drawing)."""
+    import json
+    import re
+
+    from conftest import ROOT
+    from probation_evidence import figures
+
+    code = "\n".join(
+        "".join(cell["source"])
+        for nb in sorted((ROOT / "notebooks").glob("*.ipynb"))
+        for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        if cell["cell_type"] == "code"
+    )
+    makers = [(m, f.__name__) for m in ("caseloads", "staffing", "inspections") for f in getattr(figures, m).ALL]
+    makers.append(("inspections", "region_funnels"))  # one figure per framework
+    for module, name in makers:
+        call = rf"figures\.{module}\.{name}\([^()\n]*\)"
+        shown = re.search(rf"{call}\.show\(\)", code) or re.search(rf"for (\w+) in {call}:\n\s+\1\.show\(\)", code)
+        assert shown, f"figures.{module}.{name} is not shown in any notebook"
