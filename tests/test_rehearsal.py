@@ -30,6 +30,7 @@ from conftest import next_quarter_end
 from probation_evidence import load, present, workforce as wf
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
 REPORT = ROOT / "tests" / "fixtures" / "reports" / "composed_2024_framework.txt"
 NEW_PDU = "Zedbury PDU"
 NOT_COPIED = {".git", ".venv", "_build", ".pytest_cache", ".hypothesis", "__pycache__", ".ipynb_checkpoints"}
@@ -67,8 +68,9 @@ def declared_tables(notebook: Path) -> set[str]:
 
 
 def pdf_text(pdf: Path) -> str:
-    out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    return " ".join(out.replace("-\n", "").split())
+    from check_pdf import pdf_text as layout_text  # cached while the file is unchanged
+
+    return " ".join(layout_text(pdf).replace("-\n", "").split())
 
 
 def html_text(page: Path) -> str:

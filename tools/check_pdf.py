@@ -39,6 +39,23 @@ DESCENT = 0.3
 TEX_PT = 72 / 72.27  # one TeX point in PDF points
 
 
+def _per_file_state(read):
+    """Cache what ``read(pdf)`` returns for as long as the file's content is the same (a hash of
+    its bytes, a few milliseconds): the build's check and the tests read the same PDF several
+    times. Callers must not modify the result."""
+    import functools
+    import hashlib
+
+    cached = functools.lru_cache(maxsize=8)(lambda path, digest: read(Path(path)))
+
+    @functools.wraps(read)
+    def wrapper(pdf: Path):
+        return cached(str(Path(pdf).resolve()), hashlib.sha256(Path(pdf).read_bytes()).hexdigest())
+
+    return wrapper
+
+
+@_per_file_state
 def pdf_text(pdf: Path) -> str:
     out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True)
     return out.stdout
@@ -171,6 +188,7 @@ def parse_text_area(value: str) -> TextArea:
     )
 
 
+@_per_file_state
 def read_text_area(pdf: Path) -> TextArea | None:
     out = subprocess.run(["pdfinfo", "-custom", str(pdf)], capture_output=True, text=True, check=True).stdout
     m = re.search(r"^PETextArea:\s*(.+)$", out, flags=re.M)
@@ -194,6 +212,7 @@ def parse_bbox(xhtml: str) -> list[Page]:
     return pages
 
 
+@_per_file_state
 def read_pages(pdf: Path) -> list[Page]:
     out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True)
     return parse_bbox(out.stdout)
@@ -275,14 +294,22 @@ def toc_parts() -> list[tuple[str, list[Path]]]:
     return out
 
 
+@_per_file_state
 def pdf_info(pdf: Path) -> dict[str, str]:
     out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     return {k.strip(): v.strip() for k, v in (line.split(":", 1) for line in out.splitlines() if ":" in line)}
 
 
+@_per_file_state
+def _reader(pdf: Path):
+    from pypdf import PdfReader
+
+    return PdfReader(str(pdf))
+
+
+@_per_file_state
 def outline(pdf: Path) -> list[tuple[str, list]]:
     """The PDF's bookmarks as a tree of (title, children)."""
-    from pypdf import PdfReader
 
     def tree(items) -> list[tuple[str, list]]:
         out: list[tuple[str, list]] = []
@@ -296,13 +323,12 @@ def outline(pdf: Path) -> list[tuple[str, list]]:
                 out.append((str(item.title), []))
         return out
 
-    return tree(PdfReader(str(pdf)).outline)
+    return tree(_reader(pdf).outline)
 
 
+@_per_file_state
 def catalog_language(pdf: Path) -> str | None:
-    from pypdf import PdfReader
-
-    lang = PdfReader(str(pdf)).trailer["/Root"].get("/Lang")
+    lang = _reader(pdf).trailer["/Root"].get("/Lang")
     return str(lang) if lang is not None else None
 
 
