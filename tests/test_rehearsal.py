@@ -116,7 +116,7 @@ def build_and_nbval(repo: Path) -> tuple[str, set[str], subprocess.CompletedProc
         m = re.search(r"executed (\S+\.ipynb)", line)
         if m:
             executed.add(m.group(1))
-        if nbval is None and line.startswith("[build] building HTML") and executed:
+        if nbval is None and line.startswith("[build] generating pages") and executed:
             env = {k: v for k, v in env_for(repo).items() if k != "PYTEST_ADDOPTS"}  # the outer run's options
             nbval = subprocess.Popen(
                 nbval_command(repo, sorted(executed)),

@@ -2,7 +2,8 @@
 
 Steps: validate data -> execute notebooks whose code or data changed -> regenerate the pages
 generated from data (skipped when none of their inputs changed) -> Sphinx/Jupyter Book HTML
-(strict: warnings are errors) -> PDF (pdflatex) -> checks on the output -> publish.
+(strict: warnings are errors) and PDF (pdflatex) side by side, the PDF started as soon as the
+pages it uses are written -> checks on the output -> publish.
 
 Work happens in ``_build/.work`` (kept between runs so Sphinx rebuilds incrementally).
 Only when every step succeeds are ``_build/html`` and ``_build/pdf/probation-evidence.pdf``
@@ -266,17 +267,20 @@ def generated_digest() -> str:
     return _digest([f for f in GENERATED.rglob("*") if f not in skip], GENERATED).hexdigest()
 
 
-def generate_pages() -> None:
+def generate_pages(after_book_pages=None) -> None:
     """Write the pages generated from data, unless neither their inputs nor the written files have
-    changed since the last generation (the stamp records both)."""
+    changed since the last generation (the stamp records both). ``after_book_pages()`` is called
+    once the pages the PDF needs are in place (before the website-only profiles are written)."""
     from probation_evidence import pages
 
     key = generation_key()
     if GENERATED_STAMP.is_file() and GENERATED_STAMP.read_text(encoding="utf-8").split() == [key, generated_digest()]:
         print("[build]   generated pages: unchanged (no input changed)")
+        if after_book_pages is not None:
+            after_book_pages()
         return
     try:
-        changed = pages.write_all(GENERATED)
+        changed = pages.write_all(GENERATED, after_book_pages=after_book_pages)
     except Exception as exc:
         import traceback
 
@@ -447,21 +451,29 @@ def main(argv: list[str] | None = None) -> int:
     BUILD.mkdir(exist_ok=True)
     start = time.perf_counter()
     saved = snapshot_sources()
+    jobs: dict[str, Job] = {}
     try:
         step("validating data")
         validate_data()
         step("executing changed notebooks")
         execute_notebooks()
         step("generating pages")
-        generate_pages()
-        # the website and the PDF are built side by side (separate work folders), the HTML's result first
-        step("building HTML (strict)" + ("" if args.html_only else " and PDF, side by side"))
-        jobs = [start_html()] + ([] if args.html_only else [start_pdf()])
+
+        def start_pdf_job() -> None:
+            # the PDF leaves out the website-only profiles: it starts as soon as its pages are written
+            if not args.html_only:
+                print("[build]   PDF started", flush=True)
+                jobs["pdf"] = start_pdf()
+
         try:
-            finish_html(jobs[0])
-            pdf = finish_pdf(jobs[1]) if len(jobs) > 1 else None
+            generate_pages(after_book_pages=start_pdf_job)
+            # the website and the PDF are built side by side (separate work folders), the HTML's result first
+            step("building HTML (strict)" + ("" if args.html_only else " beside the PDF"))
+            jobs["html"] = start_html()
+            finish_html(jobs["html"])
+            pdf = finish_pdf(jobs["pdf"]) if "pdf" in jobs else None
         finally:
-            for job in jobs:
+            for job in jobs.values():
                 job.stop()
         if pdf is not None:
             from check_pdf import check_pdf

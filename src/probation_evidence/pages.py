@@ -159,11 +159,11 @@ def source_coverage_md(folder=None) -> str:
     return HEADER + provenance.coverage_md(folder)
 
 
-def render_all(folder=None, profile_data=None) -> dict[str, str]:
-    """Every generated page: {path under book/_generated: Markdown text}."""
+def render_book_pages(folder=None, profile_data=None) -> dict[str, str]:
+    """The generated pages the PDF uses too: {path under book/_generated: Markdown text}."""
     from . import editions, release_info
 
-    pages = {
+    return {
         "key_findings.md": key_findings_md(folder),
         "data_dictionary.md": data_dictionary_md(folder),
         "data_versions.md": data_versions_md(folder),
@@ -172,19 +172,21 @@ def render_all(folder=None, profile_data=None) -> dict[str, str]:
         "downloads.md": release_info.downloads_md(folder),
         "editions.md": editions.editions_md(),
         "conclusion_rules.md": HEADER + rules.rules_markdown(heading_level=3),
+        # the list of profiles on "Your PDU and region" (the PDF's annex)
+        profiles.INDEX_INCLUDE: profiles.index_md(profile_data or profiles.load_data(folder)),
     }
-    # PDU and region profiles (pdu/<id>.md, region/<region>.md) and the include of their index page
-    pages.update(profiles.render_pages(folder, data=profile_data))
+
+
+def render_all(folder=None, profile_data=None) -> dict[str, str]:
+    """Every generated page: {path under book/_generated: Markdown text}."""
+    profile_data = profile_data or profiles.load_data(folder)
+    pages = render_book_pages(folder, profile_data)
+    # PDU and region profiles (pdu/<id>.md, region/<region>.md), for the website only
+    pages.update(profiles.render_pages(folder, data=profile_data, index=False))
     return pages
 
 
-def write_all(target: Path, folder=None) -> list[str]:
-    """Write the generated pages and the region charts; remove profile files that no PDU or
-    region owns any more. Return the names of files that changed (or were removed)."""
-    target = Path(target)
-    target.mkdir(parents=True, exist_ok=True)
-    profile_data = profiles.load_data(folder)
-    rendered = render_all(folder, profile_data)
+def _write_changed(target: Path, rendered: dict[str, str]) -> list[str]:
     changed = []
     for name, text in rendered.items():
         path = target / name
@@ -192,7 +194,26 @@ def write_all(target: Path, folder=None) -> list[str]:
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
             changed.append(name)
+    return changed
+
+
+def write_all(target: Path, folder=None, after_book_pages=None) -> list[str]:
+    """Write the generated pages and the region charts; remove profile files that no PDU or
+    region owns any more. Return the names of files that changed (or were removed).
+
+    ``after_book_pages()`` is called once the pages the PDF uses are written, before the
+    website-only profiles and their charts (the build starts the PDF there)."""
+    target = Path(target)
+    target.mkdir(parents=True, exist_ok=True)
+    profile_data = profiles.load_data(folder)
+    book = render_book_pages(folder, profile_data)
+    changed = _write_changed(target, book)
+    if after_book_pages is not None:
+        after_book_pages()
+    web = profiles.render_pages(folder, data=profile_data, index=False)
+    changed += _write_changed(target, web)
     charts = profiles.write_charts(target, folder, profile_data)
     changed += charts["written"]
-    changed += [f"{name} (removed)" for name in profiles.remove_stale(target, set(rendered) | set(charts["files"]))]
+    owned = set(book) | set(web) | set(charts["files"])
+    changed += [f"{name} (removed)" for name in profiles.remove_stale(target, owned)]
     return changed

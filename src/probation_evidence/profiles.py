@@ -1180,10 +1180,10 @@ def index_md(data: ProfileData, base: str | None = None) -> str:
 
 
 # ----------------------------------------------------------------------------- rendering and writing
-def render_pages(folder=None, data: ProfileData | None = None) -> dict[str, str]:
-    """Every profile page and the index include: {path under book/_generated: Markdown text}."""
+def render_pages(folder=None, data: ProfileData | None = None, index: bool = True) -> dict[str, str]:
+    """Every profile page and (with ``index``) the index include: {path under book/_generated: Markdown text}."""
     data = data or load_data(folder)
-    pages = {INDEX_INCLUDE: index_md(data)}
+    pages = {INDEX_INCLUDE: index_md(data)} if index else {}
     for pid in data.inspected_ids():
         pages[f"{PDU_FOLDER}/{pid}.md"] = pdu_page(data, pid)
     for region in data.regions["region"]:
