@@ -295,8 +295,22 @@ def save_data(frame: pd.DataFrame, name: str, folder: str | Path | None = None) 
             out[col] = out[col].dt.strftime("%Y-%m-%d")
     if isinstance(out.index, pd.DatetimeIndex):
         out.index = out.index.strftime("%Y-%m-%d")
-    out.to_csv(path, index=not isinstance(out.index, pd.RangeIndex), lineterminator="\n", float_format="%.6g")
+    text = out.to_csv(index=not isinstance(out.index, pd.RangeIndex), lineterminator="\n", float_format="%.6g")
+    _replace_file(path, text.encode("utf-8"))
     return path
+
+
+def _replace_file(path: Path, content: bytes) -> None:
+    """Write ``path`` through a temporary file and a rename, so that a build reading the chart files
+    while a notebook runs (nbval beside the build) sees the old file or the new, never half of one."""
+    import os
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(content)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def quarter_label(ts) -> str:
@@ -718,7 +732,7 @@ class Figure:
         folder = Path(folder) if folder is not None else self.folder
         folder.mkdir(parents=True, exist_ok=True)
         png = folder / f"{self.name}.png"
-        png.write_bytes(self.png_bytes())
+        _replace_file(png, self.png_bytes())
         csv = save_data(self.data, self.name, folder)
         return png, csv
 
