@@ -68,19 +68,6 @@ def published_book() -> Path:
     return html
 
 
-#: Test files that take longest (they build copies of the book or open every page in a browser):
-#: collected first, so that parallel workers (pytest-xdist, ``--dist loadfile``) start them at once.
-SLOW_FIRST = ("test_rehearsal.py", "test_book.py")
-
-
-def pytest_collection_modifyitems(session, config, items):
-    def rank(item) -> int:
-        name = Path(str(item.fspath)).name
-        return SLOW_FIRST.index(name) if name in SLOW_FIRST else len(SLOW_FIRST)
-
-    items.sort(key=rank)  # stable: the order within each file is kept
-
-
 def next_quarter_end(date) -> pd.Timestamp:
     """The quarter end after ``date`` (30 June -> 30 September)."""
     return (pd.Timestamp(date) + pd.offsets.QuarterEnd(1)).normalize()
