@@ -11,6 +11,8 @@ from typing import cast
 
 import pandas as pd
 
+from . import validate as _validate
+
 RATINGS = ["Outstanding", "Good", "Requires improvement", "Inadequate"]
 RATING_POINTS = {"Outstanding": 3, "Good": 2, "Requires improvement": 1, "Inadequate": 0}
 STANDARD_LABELS = {
@@ -24,18 +26,8 @@ STANDARD_LABELS = {
     "r_implementation_delivery": "Implementation and delivery",
     "r_reviewing": "Reviewing",
 }
-FRAMEWORK_STANDARDS = {
-    "2021": list(STANDARD_LABELS),
-    "2024": [
-        "r_leadership",
-        "r_staff",
-        "r_services",
-        "r_assessment",
-        "r_planning",
-        "r_implementation_delivery",
-        "r_reviewing",
-    ],
-}
+#: Rating columns of each framework's standards, as the validator checks them (one definition).
+FRAMEWORK_STANDARDS = {framework: list(cols) for framework, cols in _validate.FRAMEWORK_STANDARDS.items()}
 KQ_LABELS = {
     "kq_assess_engaging": ("Assessment", "Engagement"),
     "kq_assess_desistance": ("Assessment", "Desistance"),
