@@ -177,28 +177,13 @@ class Table:
         fractions = column_fractions(ncol, self.col_widths)
         sep_pt = 6 if ncol < 6 else 4
         size = table_font_size(self._cells_by_column(), fractions, sep_pt)
-        avail = rf"\dimexpr\linewidth-{2 * ncol}\tabcolsep\relax"
-        spec = "".join(rf">{{\raggedright\arraybackslash}}p{{{f:.4f}{avail}}}" for f in fractions)
-        header = " & ".join(r"\hspace{0pt}\textbf{" + latex_cell(c) + "}" for c in self.frame.columns) + r" \\"
-        lines = [
+        return latex_longtable(
             rf"\begingroup\{size}\setlength{{\tabcolsep}}{{{sep_pt}pt}}",
-            r"\begin{longtable}{" + spec + "}",
-            r"\caption{" + latex_escape(self.caption) + r"}\\",
-            r"\toprule",
-            header,
-            r"\midrule",
-            r"\endfirsthead",
-            r"\toprule",
-            header,
-            r"\midrule",
-            r"\endhead",
-            r"\bottomrule",
-            r"\endfoot",
-        ]
-        for row in self.frame.itertuples(index=False):
-            lines.append(" & ".join(r"\hspace{0pt}" + latex_cell(v) for v in row) + r" \\")
-        lines += [r"\end{longtable}", r"\endgroup"]
-        return "\n".join(lines)
+            fractions,
+            self.caption,
+            [r"\hspace{0pt}\textbf{" + latex_cell(c) + "}" for c in self.frame.columns],
+            ([r"\hspace{0pt}" + latex_cell(v) for v in row] for row in self.frame.itertuples(index=False)),
+        )
 
     def _cells_by_column(self) -> list[list[str]]:
         return [[str(c)] + [str(v) for v in self.frame.iloc[:, i]] for i, c in enumerate(self.frame.columns)]
@@ -212,6 +197,33 @@ class Table:
 #: choose the smaller size when a column's longest unbreakable value would not fit.
 TEXT_WIDTH_PT = 451.0
 CHAR_WIDTH_PT = {"footnotesize": 4.2, "scriptsize": 3.7}
+
+
+def latex_longtable(opening: str, fractions: list[float], caption: str, header: list[str], rows) -> str:
+    """A LaTeX longtable whose ragged-right columns take ``fractions`` of the width left after the
+    column padding (so it fits the text width), its header repeated on every page; ``opening``
+    starts the group that sets its font size; ``header`` and each of ``rows`` are typeset cells."""
+    avail = rf"\dimexpr\linewidth-{2 * len(fractions)}\tabcolsep\relax"
+    spec = "".join(rf">{{\raggedright\arraybackslash}}p{{{f:.4f}{avail}}}" for f in fractions)
+    head = " & ".join(header) + r" \\"
+    lines = [
+        opening,
+        r"\begin{longtable}{" + spec + "}",
+        r"\caption{" + latex_escape(caption) + r"}\\",
+        r"\toprule",
+        head,
+        r"\midrule",
+        r"\endfirsthead",
+        r"\toprule",
+        head,
+        r"\midrule",
+        r"\endhead",
+        r"\bottomrule",
+        r"\endfoot",
+    ]
+    lines += [" & ".join(cells) + r" \\" for cells in rows]
+    lines += [r"\end{longtable}", r"\endgroup"]
+    return "\n".join(lines)
 
 
 def column_fractions(ncol: int, widths: Iterable[float] | None) -> list[float]:

@@ -1075,29 +1075,9 @@ def annex_latex(
     points at the row)."""
     if len(widths) != len(frame.columns):
         raise ValueError(f"{len(widths)} column widths for {len(frame.columns)} columns")
-    from .present import column_fractions
+    from .present import column_fractions, latex_longtable
 
-    # shares of the width left after the column padding, as in present.Table.latex, so the table fits
-    avail = rf"\dimexpr\linewidth-{2 * len(widths)}\tabcolsep\relax"
-    spec = "".join(
-        rf">{{\raggedright\arraybackslash}}p{{{f:.4f}{avail}}}" for f in column_fractions(len(widths), widths)
-    )
-    header = " & ".join(r"\textbf{" + latex_escape(c) + "}" for c in frame.columns) + r" \\"
-    lines = [
-        r"\begingroup\footnotesize",
-        r"\begin{longtable}{" + spec + "}",
-        r"\caption{" + latex_escape(caption) + r"}\\",
-        r"\toprule",
-        header,
-        r"\midrule",
-        r"\endfirsthead",
-        r"\toprule",
-        header,
-        r"\midrule",
-        r"\endhead",
-        r"\bottomrule",
-        r"\endfoot",
-    ]
+    rows = []
     for i, row in enumerate(frame.to_dict("records")):
         cells = []
         for col, value in row.items():
@@ -1109,9 +1089,10 @@ def annex_latex(
                 cells.append(latex_escape(text))
         if index_names:
             cells[0] += "".join(_index_entry(n) for n in index_names[i])
-        lines.append(" & ".join(cells) + r" \\")
-    lines += [r"\end{longtable}", r"\endgroup"]
-    return "\n".join(lines)
+        rows.append(cells)
+    # the same long table as present.Table.latex, in a smaller font, with the default padding
+    header = [r"\textbf{" + latex_escape(c) + "}" for c in frame.columns]
+    return latex_longtable(r"\begingroup\footnotesize", column_fractions(len(widths), widths), caption, header, rows)
 
 
 def index_md(data: ProfileData, base: str | None = None) -> str:
