@@ -132,11 +132,14 @@ def finish(
     footer = f"Source: {source}"
     if note:
         footer += f"\nNote: {note}"
-    fig.text(
-        0.01, -0.02, wrap(footer, 115), ha="left", va="top", fontsize=8.5, color="#333333", transform=fig.transFigure
-    )
+    source_line(fig, footer)
     # Legibility and text contrast are checked when the finished chart is saved for the book
     # (Figure.save), after anything a figure function adds below the title and axes.
+
+
+def source_line(fig, text: str, *, width: int = 115, fontsize: float = 8.5) -> None:
+    """The source line (and any note) under a chart, left-aligned below the figure's bottom edge."""
+    fig.text(0.01, -0.02, wrap(text, width), ha="left", va="top", fontsize=fontsize, color="#333333")
 
 
 # --- Text contrast (WCAG 2.2 AA) ---------------------------------------------------------------

@@ -80,15 +80,7 @@ def crc_nps_contrast(d: C.CaseloadData) -> charts.Figure:
         "divisions differed in much more than caseload."
     )
     fig.tight_layout()
-    fig.text(
-        0.01,
-        -0.02,
-        charts.wrap(f"Source: {source}.\nNote: {note}", 120),
-        fontsize=8,
-        ha="left",
-        va="top",
-        color="#333333",
-    )
+    charts.source_line(fig, f"Source: {source}.\nNote: {note}", width=120, fontsize=8)
     plotted = pd.DataFrame(
         {
             "provider": order,
@@ -203,15 +195,7 @@ def caseload_and_workload(d: C.CaseloadData) -> charts.Figure:
         "type, stage and risk of serious harm, as a share of the practitioner's contracted hours."
     )
     fig.tight_layout()
-    fig.text(
-        0.01,
-        -0.02,
-        charts.wrap(f"Source: {source}.\nNote: {note}", 120),
-        fontsize=8,
-        ha="left",
-        va="top",
-        color="#333333",
-    )
+    charts.source_line(fig, f"Source: {source}.\nNote: {note}", width=120, fontsize=8)
     plotted = pd.concat(
         [
             pd.DataFrame(
